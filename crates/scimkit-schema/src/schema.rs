@@ -1,0 +1,39 @@
+//! Schema definitions (RFC 7643 §7): a URN, a name and a list of attributes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::attribute::AttributeDef;
+
+/// A schema definition as served at `/Schemas/{id}` (RFC 7643 §7, RFC 7644 §4), without the
+/// server-specific `meta`.
+///
+/// Reading accepts the RFC 7643 §8.7 JSON (extra keys such as `schemas` and `meta` are ignored);
+/// writing produces `schemas`, `id`, `name`, `description` and `attributes`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// The schema URN, e.g. `urn:ietf:params:scim:schemas:core:2.0:User`.
+    pub id: String,
+    /// Human-readable name, e.g. `"User"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Human-readable description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The schema's top-level attributes.
+    #[serde(default)]
+    pub attributes: Vec<AttributeDef>,
+}
+
+impl Schema {
+    /// Finds a top-level attribute by name, ASCII case-insensitively (RFC 7643 §2.1).
+    pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.attributes
+            .iter()
+            .find(|attr| attr.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `urn` names this schema (URNs compare case-insensitively, RFC 7644 §3.10).
+    pub fn is(&self, urn: &str) -> bool {
+        self.id.eq_ignore_ascii_case(urn)
+    }
+}
