@@ -58,7 +58,7 @@ impl<'a> AttrRef<'a> {
     /// [`AttrRefError`] when a part is empty or holds a character outside the name grammar.
     pub fn parse(text: &'a str) -> Result<AttrRef<'a>, AttrRefError> {
         let bad = || AttrRefError(text.to_owned());
-        let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        let (urn, rest) = if text.len() > 4 && text.as_bytes()[..4].eq_ignore_ascii_case(b"urn:") {
             let colon = text.rfind(':').ok_or_else(bad)?;
             (Some(&text[..colon]), &text[colon + 1..])
         } else {
@@ -144,6 +144,13 @@ mod tests {
         ] {
             assert!(AttrRef::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    /// Regression (fuzz `attr_ref`): a multi-byte character across byte 4 panicked on slicing.
+    #[test]
+    fn multibyte_text_is_rejected_not_sliced() {
+        assert!(AttrRef::parse("\u{5}UU\u{60d}\u{619}").is_err());
+        assert!(AttrRef::parse("urné:x").is_err());
     }
 
     #[test]
