@@ -150,11 +150,10 @@ impl AttributeDef {
         }
     }
 
-    /// Finds a sub-attribute by name, ASCII case-insensitively (RFC 7643 §2.1).
+    /// Finds a sub-attribute by name, ASCII case-insensitively (RFC 7643 §2.1); the exact
+    /// spelling is tried first, as canonical resources use it.
     pub fn sub_attribute(&self, name: &str) -> Option<&AttributeDef> {
-        self.sub_attributes
-            .iter()
-            .find(|sub| sub.name.eq_ignore_ascii_case(name))
+        crate::layout::find(&self.sub_attributes, name)
     }
 
     /// Whether this is a `complex` attribute.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -124,8 +124,8 @@ impl<'de> Deserialize<'de> for ScimType {
 /// Wire shape:
 /// `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "400",
 ///   "scimType": "invalidFilter", "detail": "..."}`.
-/// `status` is always written as a JSON string (RFC 7644 §3.12) and read from either a string
-/// or a number; `schemas` is always written and not required when reading.
+/// `status` is always written as a JSON string (RFC 7644 §3.12) and read from a string, a
+/// number or `{"code": ...}` (the bulk form, RFC 7644 §3.7); `schemas` is always written and not required when reading.
 ///
 /// ```
 /// use scimkit_schema::{ScimError, ScimType};
@@ -254,7 +254,7 @@ impl<'de> Deserialize<'de> for ScimError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         struct Wire {
-            #[serde(deserialize_with = "status_from_string_or_number")]
+            #[serde(deserialize_with = "crate::status::deserialize")]
             status: u16,
             #[serde(rename = "scimType", default)]
             scim_type: Option<ScimType>,
@@ -268,31 +268,6 @@ impl<'de> Deserialize<'de> for ScimError {
             detail: wire.detail,
         })
     }
-}
-
-/// Reads an HTTP status written as `"404"` or `404` (RFC 7644 §3.12 uses the string form).
-fn status_from_string_or_number<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<u16, D::Error> {
-    struct StatusVisitor;
-    impl Visitor<'_> for StatusVisitor {
-        type Value = u16;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an HTTP status code as a string or a number")
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u16, E> {
-            u16::try_from(v).map_err(|_| E::custom(format!("status {v} is out of range")))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u16, E> {
-            u16::try_from(v).map_err(|_| E::custom(format!("status {v} is out of range")))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<u16, E> {
-            v.trim()
-                .parse()
-                .map_err(|_| E::custom(format!("status {v:?} is not a number")))
-        }
-    }
-    deserializer.deserialize_any(StatusVisitor)
 }
 
 #[cfg(test)]

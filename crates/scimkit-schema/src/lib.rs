@@ -8,6 +8,17 @@
 //!   attribute resolution ([`SchemaRegistry::resolve`]) that returns each attribute's
 //!   characteristics ([`AttributeDef`]: type, multiValued, caseExact, mutability, returned,
 //!   uniqueness, canonicalValues, referenceTypes);
+//! - schema-driven functions over the generic resource (a `serde_json::Value` object):
+//!   [`canonicalize`] (schema spelling for every name, extension attributes into their
+//!   extension object), [`validate`] per [`Operation`] (types, required, mutability,
+//!   `primary`, `schemas`), and [`ingest`] (parse + canonicalise + validate a request body);
+//! - the IdP compatibility options ([`Compat`]: string booleans, `manager` as a string, extra
+//!   schema URIs, unknown attributes) and [`coerce_value`], which the PATCH engine reuses;
+//! - protocol messages: [`ListResponse`], [`SearchRequest`], [`PatchOp`], [`BulkRequest`],
+//!   [`BulkResponse`], [`ServiceProviderConfig`], [`ResourceType`], [`Schema`];
+//! - typed [`User`], [`Group`], [`EnterpriseUser`] and their complex attributes, with
+//!   lossless conversion to and from the generic resource ([`Field`] keeps absent, `null`
+//!   and set apart);
 //! - the SCIM `Error` message ([`ScimError`], [`ScimType`]), which is also the error type of
 //!   every fallible operation in scimkit;
 //! - well-known URNs ([`urn`]).
@@ -41,15 +52,40 @@
 
 mod attr_ref;
 mod attribute;
+mod canonical;
+mod coerce;
+mod compat;
 mod error;
+mod ingest;
+mod layout;
+mod location;
+mod messages;
 mod registry;
 mod resource_type;
 mod schema;
+mod status;
+mod typed;
 pub mod urn;
+mod validate;
+mod value_type;
 
 pub use attr_ref::{AttrRef, AttrRefError, is_attr_name};
 pub use attribute::{AttributeDef, AttributeType, Mutability, Returned, Uniqueness};
+pub use canonical::canonicalize;
+pub use coerce::coerce_value;
+pub use compat::{Compat, UnknownAttributes};
 pub use error::{ScimError, ScimType};
+pub use ingest::ingest;
+pub use messages::{
+    AuthenticationScheme, BulkConfig, BulkMethod, BulkOperation, BulkOperationResponse,
+    BulkRequest, BulkResponse, FilterConfig, ListResponse, Pagination, PaginationMethod, PatchOp,
+    PatchOpKind, PatchOperation, SearchRequest, ServiceProviderConfig, SortOrder, Supported,
+};
 pub use registry::{ResolveError, Resolved, ResolvedAttribute, SchemaRegistry};
 pub use resource_type::{ResourceType, SchemaExtension};
 pub use schema::Schema;
+pub use typed::{
+    Address, Email, EnterpriseUser, Entitlement, Field, Group, GroupMembership, Im, Manager,
+    Member, Meta, MultiValue, Name, PhoneNumber, Photo, ResourceRef, Role, User, X509Certificate,
+};
+pub use validate::{Operation, validate};

@@ -1,0 +1,159 @@
+//! `PatchOp` (RFC 7644 §3.5.2).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::parse::{parse_message, schemas_of};
+use crate::error::ScimError;
+use crate::urn;
+
+/// A PATCH operation's `op` (RFC 7644 §3.5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatchOpKind {
+    /// `add` (RFC 7644 §3.5.2.1).
+    Add,
+    /// `remove` (RFC 7644 §3.5.2.2).
+    Remove,
+    /// `replace` (RFC 7644 §3.5.2.3).
+    Replace,
+}
+
+impl PatchOpKind {
+    /// The RFC spelling: `"add"`, `"remove"`, `"replace"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatchOpKind::Add => "add",
+            PatchOpKind::Remove => "remove",
+            PatchOpKind::Replace => "replace",
+        }
+    }
+
+    /// Parses an op name ASCII case-insensitively (`add`, `Add`, `ADD` are one op).
+    pub fn parse(name: &str) -> Option<PatchOpKind> {
+        [PatchOpKind::Add, PatchOpKind::Remove, PatchOpKind::Replace]
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// One PATCH operation (RFC 7644 §3.5.2).
+///
+/// `op` is read case-insensitively (Entra sends `"Replace"`); `op_is_rfc_spelling` records
+/// whether it was spelled exactly as the RFC does (lowercase), so a strict PATCH preset can
+/// refuse `"Add"`. `path` stays text: parsing it is the filter crate's job. `value` keeps an
+/// explicit `null` apart from an absent value (`Some(Value::Null)` vs `None`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "WireOperation")]
+pub struct PatchOperation {
+    /// The operation.
+    pub op: PatchOpKind,
+    /// Whether `op` was sent exactly as `"add"`, `"remove"` or `"replace"`. Not serialized:
+    /// this crate always writes the RFC spelling.
+    #[serde(skip)]
+    pub op_is_rfc_spelling: bool,
+    /// The attribute path (RFC 7644 §3.5.2 Figure 7), unparsed; optional for add and replace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The value; required for add, absent for remove.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+impl PatchOperation {
+    /// An operation in the RFC spelling.
+    pub fn new(op: PatchOpKind, path: Option<String>, value: Option<Value>) -> PatchOperation {
+        PatchOperation {
+            op,
+            op_is_rfc_spelling: true,
+            path,
+            value,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WireOperation {
+    op: String,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    value: Option<Value>,
+}
+
+/// A present `value` is `Some`, even when it is JSON `null`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+impl TryFrom<WireOperation> for PatchOperation {
+    type Error = String;
+    fn try_from(wire: WireOperation) -> Result<Self, String> {
+        let op = PatchOpKind::parse(&wire.op).ok_or_else(|| {
+            format!(
+                "op {:?} is not \"add\", \"remove\" or \"replace\" (RFC 7644 §3.5.2)",
+                wire.op
+            )
+        })?;
+        Ok(PatchOperation {
+            op,
+            op_is_rfc_spelling: wire.op == op.as_str(),
+            path: wire.path,
+            value: wire.value,
+        })
+    }
+}
+
+/// A PATCH request body (RFC 7644 §3.5.2):
+/// `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [...]}`.
+///
+/// ```
+/// use scimkit_schema::{PatchOp, PatchOpKind};
+///
+/// let patch = PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+///   "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}"#).unwrap();
+/// let op = &patch.operations[0];
+/// assert_eq!(op.op, PatchOpKind::Replace);
+/// assert!(!op.op_is_rfc_spelling);
+/// assert_eq!(op.path.as_deref(), Some("active"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PatchOp {
+    /// `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`, as sent (empty when missing, which
+    /// `from_json` refuses).
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// The operations, applied in order (capital O on the wire).
+    #[serde(rename = "Operations")]
+    pub operations: Vec<PatchOperation>,
+}
+
+fn patch_op_schemas() -> Vec<String> {
+    schemas_of(urn::PATCH_OP)
+}
+
+impl PatchOp {
+    /// A PatchOp message holding `operations`.
+    pub fn new(operations: Vec<PatchOperation>) -> PatchOp {
+        PatchOp {
+            schemas: patch_op_schemas(),
+            operations,
+        }
+    }
+
+    /// Parses a PATCH body.
+    ///
+    /// # Errors
+    /// 400 `invalidSyntax` when the body is not a PatchOp (bad JSON, missing `Operations`, an
+    /// unknown `op`), when `schemas` does not list the PatchOp URN, or when `Operations` is
+    /// empty (RFC 7644 §3.5.2: "one or more"). The detail says which.
+    pub fn from_json(body: &[u8]) -> Result<PatchOp, ScimError> {
+        let patch = parse_message(body, urn::PATCH_OP, |m: &PatchOp| &m.schemas)?;
+        if patch.operations.is_empty() {
+            return Err(ScimError::invalid_syntax(
+                "\"Operations\" must hold at least one operation (RFC 7644 §3.5.2)",
+            ));
+        }
+        Ok(patch)
+    }
+}

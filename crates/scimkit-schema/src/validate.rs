@@ -1,0 +1,508 @@
+//! Validation of a canonical resource for one operation (RFC 7643 §2, §3; RFC 7644 §3.3,
+//! §3.5.1, §3.5.2).
+
+use serde_json::{Map, Value};
+
+use crate::attribute::{AttributeDef, AttributeType, Mutability};
+use crate::compat::{Compat, UnknownAttributes};
+use crate::error::ScimError;
+use crate::layout::{Layout, TopKey, find};
+use crate::location::Loc;
+use crate::registry::SchemaRegistry;
+use crate::resource_type::ResourceType;
+use crate::value_type::check_type;
+
+/// The operation a resource is validated for; it decides which mutability rules apply.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Operation<'a> {
+    /// A POST body (RFC 7644 §3.3): readOnly attributes are removed (the RFC says they
+    /// SHALL be ignored), required attributes must be present.
+    Create,
+    /// A PUT body (RFC 7644 §3.5.1) replacing `current`, the stored resource: readOnly
+    /// attributes are removed, required attributes must be present, and an immutable
+    /// attribute that has a value in `current` may only be given with that same value.
+    Replace {
+        /// The stored resource being replaced.
+        current: &'a Value,
+    },
+    /// The resource a PATCH produced from `original` (RFC 7644 §3.5.2): required attributes
+    /// must be present, readOnly attributes other than `meta` must equal the original's, and
+    /// an immutable attribute with a value in `original` must keep it.
+    PatchResult {
+        /// The stored resource before the PATCH.
+        original: &'a Value,
+    },
+    /// A resource about to be returned (or stored): types, required, `schemas`.
+    Response,
+}
+
+impl Operation<'_> {
+    fn is_request(&self) -> bool {
+        matches!(self, Operation::Create | Operation::Replace { .. })
+    }
+
+    fn prior(&self) -> Option<&Value> {
+        match self {
+            Operation::Replace { current } => Some(current),
+            Operation::PatchResult { original } => Some(original),
+            _ => None,
+        }
+    }
+}
+
+/// Validates a canonical resource ([`canonicalize`](crate::canonicalize) first) for
+/// `operation`; in request contexts removes readOnly input.
+///
+/// Rules, each failure a 400 [`ScimError`] whose `detail` names the attribute path:
+///
+/// | rule | source | scimType |
+/// |---|---|---|
+/// | the resource is a JSON object | RFC 7643 §2 | `invalidSyntax` |
+/// | `schemas` present, a non-empty array of unique strings | RFC 7643 §3 | `invalidValue` (missing) / `invalidSyntax` (shape) |
+/// | `schemas` holds the base schema and only the type's extensions (unknown URIs tolerated with [`Compat::extra_schema_uris`]) | RFC 7643 §3 | `invalidValue` |
+/// | an extension object's URN is listed in `schemas`; a required extension is present | RFC 7643 §3, §6 | `invalidValue` |
+/// | every value has its attribute's type; multi-valued attributes are arrays without `null` elements | RFC 7643 §2.3, §2.4 | `invalidValue` |
+/// | at most one element of a multi-valued attribute has `primary: true` | RFC 7643 §2.4 | `invalidValue` |
+/// | required attributes and sub-attributes have a value (`null`, `[]`, `""` do not count) | RFC 7643 §2.2, §2.5; RFC 7644 §3.5.1 | `invalidValue` |
+/// | readOnly input is ignored (removed) on create and replace | RFC 7644 §3.3, §3.5.1 | — |
+/// | immutable: a stored value may not change (replace, PATCH result) | RFC 7644 §3.5.1, §3.5.2 | `mutability` |
+/// | readOnly attributes other than `meta` unchanged by a PATCH | RFC 7644 §3.5.2 | `mutability` |
+/// | unknown attributes refused with [`UnknownAttributes::Reject`] | RFC 7643 §3 | `invalidSyntax` |
+///
+/// Immutable rules compare values as JSON, strings case-insensitively unless `caseExact`.
+/// Omitting a stored immutable attribute from a PUT body is not an error: the service keeps
+/// the stored value. Elements of multi-valued attributes (e.g. Group `members`, whose
+/// sub-attributes are immutable) may be added and removed (RFC 7643 §4.2), so immutable
+/// sub-attributes are not compared element by element.
+///
+/// # Errors
+/// As in the table; also 500 when `resource_type` uses a schema `registry` does not hold.
+///
+/// ```
+/// use scimkit_schema::{validate, Compat, Operation, SchemaRegistry, ScimType};
+/// use serde_json::json;
+///
+/// let registry = SchemaRegistry::core();
+/// let user = registry.resource_type("User").unwrap();
+/// let mut body = json!({
+///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+///     "id": "client-chosen", "userName": "bjensen", "active": true
+/// });
+/// validate(&registry, user, &mut body, Operation::Create, &Compat::rfc()).unwrap();
+/// assert!(body.get("id").is_none(), "readOnly input is ignored (RFC 7644 §3.3)");
+///
+/// let mut bad = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "active": "yes"});
+/// let err = validate(&registry, user, &mut bad, Operation::Create, &Compat::rfc()).unwrap_err();
+/// assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
+/// assert!(err.detail.unwrap().contains("active"));
+/// ```
+pub fn validate(
+    registry: &SchemaRegistry,
+    resource_type: &ResourceType,
+    resource: &mut Value,
+    operation: Operation<'_>,
+    compat: &Compat,
+) -> Result<(), ScimError> {
+    let layout = Layout::new(registry, resource_type)?;
+    let Value::Object(object) = resource else {
+        return Err(ScimError::invalid_syntax(
+            "a SCIM resource must be a JSON object (RFC 7643 §2)",
+        ));
+    };
+    let checker = Checker {
+        operation,
+        compat,
+        layout: &layout,
+    };
+    checker.schemas(registry, object)?;
+    checker.top_level(object)?;
+    if let Some(prior) = operation.prior() {
+        checker.against_prior(object, prior)?;
+    }
+    Ok(())
+}
+
+struct Checker<'c> {
+    operation: Operation<'c>,
+    compat: &'c Compat,
+    layout: &'c Layout<'c>,
+}
+
+impl Checker<'_> {
+    /// RFC 7643 §3: `schemas` shape and consistency with the resource type.
+    fn schemas(
+        &self,
+        registry: &SchemaRegistry,
+        object: &Map<String, Value>,
+    ) -> Result<(), ScimError> {
+        let layout = self.layout;
+        let value = object.get("schemas").unwrap_or(&Value::Null);
+        let uris = match value {
+            Value::Null => {
+                return Err(ScimError::invalid_value(format!(
+                    "\"schemas\" is required and must list {:?} (RFC 7643 §3)",
+                    layout.base.id
+                )));
+            }
+            Value::Array(items) if !items.is_empty() => items,
+            _ => {
+                return Err(ScimError::invalid_syntax(
+                    "\"schemas\" must be a non-empty array of schema URIs (RFC 7643 §3)",
+                ));
+            }
+        };
+        for (index, uri) in uris.iter().enumerate() {
+            let Value::String(uri) = uri else {
+                return Err(ScimError::invalid_syntax(format!(
+                    "schemas[{index}] must be a string (RFC 7643 §3)"
+                )));
+            };
+            if uris[..index]
+                .iter()
+                .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(uri)))
+            {
+                return Err(ScimError::invalid_value(format!(
+                    "schemas lists {uri:?} twice (RFC 7643 §3)"
+                )));
+            }
+            let known = layout.base.is(uri) || layout.extension(uri).is_some();
+            if !known && !self.compat.extra_schema_uris {
+                let why = if registry.schema(uri).is_some() {
+                    "is not an extension of"
+                } else {
+                    "names no schema of"
+                };
+                return Err(ScimError::invalid_value(format!(
+                    "schemas entry {uri:?} {why} resource type {:?} (RFC 7643 §3)",
+                    layout.resource_type.name
+                )));
+            }
+        }
+        if !listed(uris, &layout.base.id) {
+            return Err(ScimError::invalid_value(format!(
+                "schemas must contain the base schema {:?} (RFC 7643 §3)",
+                layout.base.id
+            )));
+        }
+        for ext in &layout.resource_type.schema_extensions {
+            if ext.required && !listed(uris, &ext.schema) {
+                return Err(ScimError::invalid_value(format!(
+                    "resource type {:?} requires the extension {:?} in schemas (RFC 7643 §6)",
+                    layout.resource_type.name, ext.schema
+                )));
+            }
+        }
+        for schema in &layout.extensions {
+            let present = object
+                .get(&schema.id)
+                .is_some_and(|v| v.as_object().is_some_and(|o| !o.is_empty()));
+            if present && !listed(uris, &schema.id) {
+                return Err(ScimError::invalid_value(format!(
+                    "the resource holds extension {:?} but schemas does not list it (RFC 7643 §3)",
+                    schema.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn top_level(&self, object: &mut Map<String, Value>) -> Result<(), ScimError> {
+        let mut read_only: Vec<String> = Vec::new();
+        for (key, value) in object.iter_mut() {
+            match self.layout.top_key(key) {
+                TopKey::Attribute(def) if def.name == "schemas" => {}
+                TopKey::Attribute(def) => {
+                    if self.operation.is_request() && def.mutability == Mutability::ReadOnly {
+                        read_only.push(key.clone());
+                    } else {
+                        self.value(def, value, &Loc::Attr(&Loc::Root, &def.name))?;
+                    }
+                }
+                TopKey::Extension(schema) => {
+                    let loc = Loc::Extension(&schema.id);
+                    match value {
+                        Value::Null => {}
+                        Value::Object(inner) => {
+                            self.members(inner, &schema.attributes, &loc)?;
+                            self.required(inner, &schema.attributes, &loc)?;
+                        }
+                        _ => {
+                            return Err(ScimError::invalid_syntax(format!(
+                                "extension {:?} must be a JSON object (RFC 7643 §3.3)",
+                                schema.id
+                            )));
+                        }
+                    }
+                }
+                TopKey::Other => self.unknown(&Loc::Attr(&Loc::Root, key))?,
+            }
+        }
+        for key in read_only {
+            object.remove(&key);
+        }
+        self.required(object, &self.layout.base.attributes, &Loc::Root)?;
+        for ext in &self.layout.resource_type.schema_extensions {
+            let holds = object.get(&ext.schema).is_some_and(|v| !v.is_null());
+            if ext.required && !holds && !matches!(self.operation, Operation::Response) {
+                return Err(ScimError::invalid_value(format!(
+                    "resource type {:?} requires the extension {:?} (RFC 7643 §6)",
+                    self.layout.resource_type.name, ext.schema
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the members of an extension object or a complex value against `defs`.
+    fn members(
+        &self,
+        object: &mut Map<String, Value>,
+        defs: &[AttributeDef],
+        loc: &Loc<'_>,
+    ) -> Result<(), ScimError> {
+        let mut read_only: Vec<String> = Vec::new();
+        for (key, value) in object.iter_mut() {
+            match find(defs, key) {
+                Some(def)
+                    if self.operation.is_request() && def.mutability == Mutability::ReadOnly =>
+                {
+                    read_only.push(key.clone());
+                }
+                Some(def) => self.value(def, value, &Loc::Attr(loc, &def.name))?,
+                None => self.unknown(&Loc::Attr(loc, key))?,
+            }
+        }
+        for key in read_only {
+            object.remove(&key);
+        }
+        Ok(())
+    }
+
+    /// Required (sub-)attributes of `defs` have a value in `object` (RFC 7643 §2.2, §2.5).
+    fn required(
+        &self,
+        object: &Map<String, Value>,
+        defs: &[AttributeDef],
+        loc: &Loc<'_>,
+    ) -> Result<(), ScimError> {
+        for def in defs.iter().filter(|def| def.required) {
+            if self.operation.is_request() && def.mutability == Mutability::ReadOnly {
+                continue;
+            }
+            let missing = match object.get(&def.name) {
+                None | Some(Value::Null) => true,
+                Some(Value::Array(items)) => items.is_empty(),
+                Some(Value::String(text)) => text.is_empty(),
+                Some(_) => false,
+            };
+            if missing {
+                return Err(ScimError::invalid_value(format!(
+                    "required attribute {} is missing (RFC 7643 §2.2, RFC 7644 §3.12 \"a required value was missing\")",
+                    Loc::Attr(loc, &def.name)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// One attribute's value: `null`, or per `multiValued` an array of values of its type.
+    fn value(&self, def: &AttributeDef, value: &mut Value, loc: &Loc<'_>) -> Result<(), ScimError> {
+        if value.is_null() {
+            return Ok(());
+        }
+        if !def.multi_valued {
+            return self.single(def, value, loc);
+        }
+        let Value::Array(items) = value else {
+            return Err(type_error(
+                def,
+                loc,
+                "a JSON array (multi-valued, RFC 7643 §2.4)",
+                value,
+            ));
+        };
+        let mut primaries = 0usize;
+        for (index, item) in items.iter_mut().enumerate() {
+            let loc = Loc::Index(loc, index);
+            if item.is_null() {
+                return Err(ScimError::invalid_value(format!(
+                    "{loc} is null; a multi-valued attribute holds no null elements (RFC 7643 §2.4)"
+                )));
+            }
+            self.single(def, item, &loc)?;
+            if item.get("primary") == Some(&Value::Bool(true)) {
+                primaries += 1;
+            }
+        }
+        if primaries > 1 && def.sub_attribute("primary").is_some() {
+            return Err(ScimError::invalid_value(format!(
+                "{loc} has {primaries} values with \"primary\": true; at most one is allowed (RFC 7643 §2.4)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// One non-null value of `def`'s type; complex values recurse into sub-attributes.
+    fn single(
+        &self,
+        def: &AttributeDef,
+        value: &mut Value,
+        loc: &Loc<'_>,
+    ) -> Result<(), ScimError> {
+        if let Err(expected) = check_type(def.kind, value) {
+            return Err(type_error(def, loc, expected, value));
+        }
+        if def.kind == AttributeType::Complex
+            && let Value::Object(object) = value
+        {
+            self.members(object, &def.sub_attributes, loc)?;
+            self.required(object, &def.sub_attributes, loc)?;
+        }
+        Ok(())
+    }
+
+    fn unknown(&self, loc: &Loc<'_>) -> Result<(), ScimError> {
+        match self.compat.unknown_attributes {
+            UnknownAttributes::Keep => Ok(()),
+            UnknownAttributes::Reject => Err(ScimError::invalid_syntax(format!(
+                "attribute {loc} is not defined by the resource type's schemas (RFC 7643 §3)"
+            ))),
+        }
+    }
+
+    /// Immutable and (for PATCH) readOnly rules against the stored resource.
+    fn against_prior(&self, object: &Map<String, Value>, prior: &Value) -> Result<(), ScimError> {
+        let Some(prior) = prior.as_object() else {
+            return Ok(());
+        };
+        let layout = self.layout;
+        let top = layout
+            .base
+            .attributes
+            .iter()
+            .chain(SchemaRegistry::common_attributes())
+            .filter(|def| def.name != "meta");
+        for def in top {
+            self.compare(
+                def,
+                object.get(&def.name),
+                prior.get(&def.name),
+                &Loc::Attr(&Loc::Root, &def.name),
+            )?;
+        }
+        for schema in &layout.extensions {
+            let new = object.get(&schema.id).and_then(Value::as_object);
+            let old = prior.get(&schema.id).and_then(Value::as_object);
+            let loc = Loc::Extension(&schema.id);
+            for def in &schema.attributes {
+                self.compare(
+                    def,
+                    new.and_then(|o| o.get(&def.name)),
+                    old.and_then(|o| o.get(&def.name)),
+                    &Loc::Attr(&loc, &def.name),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn compare(
+        &self,
+        def: &AttributeDef,
+        new: Option<&Value>,
+        old: Option<&Value>,
+        loc: &Loc<'_>,
+    ) -> Result<(), ScimError> {
+        let patch = matches!(self.operation, Operation::PatchResult { .. });
+        let new = new.filter(|v| has_value(v));
+        let old = old.filter(|v| has_value(v));
+        match def.mutability {
+            Mutability::Immutable => {
+                if let Some(old) = old {
+                    let changed = match new {
+                        Some(new) => !same_value(def, new, old),
+                        None => patch,
+                    };
+                    if changed {
+                        return Err(ScimError::mutability(format!(
+                            "attribute {loc} is immutable and already has a value (RFC 7644 §3.5.1, §3.5.2)"
+                        )));
+                    }
+                }
+            }
+            Mutability::ReadOnly if patch => {
+                let changed = match (new, old) {
+                    (Some(new), Some(old)) => !same_value(def, new, old),
+                    (None, None) => false,
+                    _ => true,
+                };
+                if changed {
+                    return Err(ScimError::mutability(format!(
+                        "attribute {loc} is readOnly and cannot be modified (RFC 7644 §3.5.2)"
+                    )));
+                }
+            }
+            _ => {}
+        }
+        if def.is_complex()
+            && !def.multi_valued
+            && let (Some(Value::Object(new)), Some(Value::Object(old))) = (new, old)
+        {
+            for sub in &def.sub_attributes {
+                self.compare(
+                    sub,
+                    new.get(&sub.name),
+                    old.get(&sub.name),
+                    &Loc::Attr(loc, &sub.name),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn listed(uris: &[Value], urn: &str) -> bool {
+    uris.iter()
+        .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(urn)))
+}
+
+/// RFC 7643 §2.5: `null`, `[]` (and `{}`) are "no value".
+fn has_value(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(object) => !object.is_empty(),
+        _ => true,
+    }
+}
+
+/// Equality per the attribute's `caseExact` (RFC 7643 §2.2); everything else as JSON.
+fn same_value(def: &AttributeDef, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) if !def.case_exact => {
+            a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+        }
+        _ => a == b,
+    }
+}
+
+fn type_error(def: &AttributeDef, loc: &Loc<'_>, expected: &str, got: &Value) -> ScimError {
+    let got = match got {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    };
+    let multi = if def.multi_valued {
+        " (multi-valued)"
+    } else {
+        ""
+    };
+    ScimError::invalid_value(format!(
+        "attribute {loc}{multi} of type {} must be {expected}, got {got}",
+        def.kind.as_str()
+    ))
+}

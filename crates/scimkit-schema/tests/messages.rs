@@ -1,0 +1,150 @@
+//! Protocol messages (RFC 7644 §3.4.2, §3.4.3, §3.5.2, §3.7, §3.12; RFC 9865).
+
+use scimkit_schema::{
+    BulkMethod, BulkRequest, BulkResponse, ListResponse, PatchOp, PatchOpKind, ScimError, ScimType,
+    SearchRequest, SortOrder,
+};
+use serde_json::{Value, json};
+
+/// RFC 7644 §3.5.2: op names are read case-insensitively; the exact spelling is recorded.
+#[test]
+fn rfc7644_3_5_2_op_names_case_insensitive_spelling_recorded() {
+    for (name, kind, exact) in [
+        ("add", PatchOpKind::Add, true),
+        ("Add", PatchOpKind::Add, false),
+        ("ADD", PatchOpKind::Add, false),
+        ("Remove", PatchOpKind::Remove, false),
+        ("replace", PatchOpKind::Replace, true),
+    ] {
+        let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                          "Operations": [{"op": name, "path": "x", "value": 1}]});
+        let patch = PatchOp::from_json(body.to_string().as_bytes()).unwrap();
+        assert_eq!(patch.operations[0].op, kind, "{name}");
+        assert_eq!(patch.operations[0].op_is_rfc_spelling, exact, "{name}");
+        let written = serde_json::to_value(&patch).unwrap();
+        assert_eq!(written["Operations"][0]["op"], kind.as_str());
+    }
+}
+
+/// RFC 7644 §3.5.2: structure errors are 400 invalidSyntax naming the problem.
+#[test]
+fn rfc7644_3_5_2_patch_structure_errors() {
+    let cases: [(&str, &str); 5] = [
+        (
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "move"}]}"#,
+            "move",
+        ),
+        (
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}"#,
+            "Operations",
+        ),
+        (
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []}"#,
+            "at least one",
+        ),
+        (
+            r#"{"schemas": ["urn:x"], "Operations": [{"op": "add", "value": 1}]}"#,
+            "PatchOp",
+        ),
+        (r#"{"Operations": "#, "PatchOp"),
+    ];
+    for (body, needle) in cases {
+        let e = PatchOp::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+        assert!(e.detail.as_deref().unwrap().contains(needle), "{e}");
+    }
+}
+
+/// A `value` of `null` is kept apart from no `value` at all.
+#[test]
+fn patch_value_null_differs_from_absent() {
+    let patch = PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": null}, {"op": "remove", "path": "title"}]}"#).unwrap();
+    assert_eq!(patch.operations[0].value, Some(Value::Null));
+    assert_eq!(patch.operations[1].value, None);
+    let written = serde_json::to_value(&patch).unwrap();
+    assert_eq!(
+        written["Operations"][0],
+        json!({"op": "replace", "path": "title", "value": null})
+    );
+    assert_eq!(
+        written["Operations"][1],
+        json!({"op": "remove", "path": "title"})
+    );
+}
+
+/// RFC 7644 §3.7: bulk status written as a string, read as string, number or {"code"}.
+#[test]
+fn rfc7644_3_7_bulk_status_forms() {
+    let resp: BulkResponse = serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],
+        "Operations": [
+            {"method": "POST", "bulkId": "q", "status": {"code": "201"}, "location": "https://x/Users/1"},
+            {"method": "delete", "status": 404},
+            {"method": "PUT", "status": "200"}
+        ]})).unwrap();
+    assert_eq!(
+        resp.operations.iter().map(|o| o.status).collect::<Vec<_>>(),
+        [201, 404, 200]
+    );
+    assert_eq!(resp.operations[1].method, BulkMethod::Delete);
+    let written = serde_json::to_value(&resp).unwrap();
+    assert_eq!(written["Operations"][0]["status"], "201");
+    assert_eq!(written["Operations"][1]["method"], "DELETE");
+    for bad in [
+        json!({"method": "POST", "status": "x"}),
+        json!({"method": "POST", "status": {"nope": 1}}),
+        json!({"method": "GET", "status": 200}),
+    ] {
+        assert!(serde_json::from_value::<scimkit_schema::BulkOperationResponse>(bad).is_err());
+    }
+}
+
+#[test]
+fn bulk_request_needs_its_urn() {
+    let e = BulkRequest::from_json(br#"{"Operations": []}"#).unwrap_err();
+    assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+    let ok = BulkRequest::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "failOnErrors": 1,
+        "Operations": [{"method": "POST", "path": "/Users", "bulkId": "q", "data": {"userName": "Alice"}}]}"#).unwrap();
+    assert_eq!(ok.fail_on_errors, Some(1));
+}
+
+/// RFC 7644 §3.4.2.4: startIndex below 1 is 1; negative count is 0; sortOrder any case.
+#[test]
+fn rfc7644_3_4_2_4_search_request_paging_rules() {
+    let req = SearchRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "startIndex": -3, "count": -1, "sortOrder": "Descending", "cursor": ""}"#,
+    )
+    .unwrap();
+    assert_eq!(req.start_index(), 1);
+    assert_eq!(req.count(), Some(0));
+    assert_eq!(req.sort_order, Some(SortOrder::Descending));
+    assert_eq!(req.cursor.as_deref(), Some(""));
+    assert_eq!(SearchRequest::default().start_index(), 1);
+    assert!(SearchRequest::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "sortOrder": "up"}"#).is_err());
+}
+
+/// RFC 7644 §3.4.2 and RFC 9865 §2: `Resources` capital R, cursors optional.
+#[test]
+fn list_response_shape() {
+    let page: ListResponse<Value> = serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "itemsPerPage": 1, "nextCursor": "VZUTiy", "Resources": [{"id": "1"}]}))
+    .unwrap();
+    assert_eq!(page.total_results, None);
+    assert_eq!(page.next_cursor.as_deref(), Some("VZUTiy"));
+    let empty = ListResponse::<Value>::new(Vec::new(), 0);
+    assert_eq!(
+        serde_json::to_value(&empty).unwrap()["Resources"],
+        json!([])
+    );
+}
+
+/// RFC 7644 §3.12: the Error message's status reads from a string or a number.
+#[test]
+fn rfc7644_3_12_error_status() {
+    let e: ScimError = serde_json::from_str(r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "409", "scimType": "uniqueness"}"#).unwrap();
+    assert_eq!(e.status, 409);
+    assert_eq!(e.scim_type, Some(ScimType::Uniqueness));
+}
