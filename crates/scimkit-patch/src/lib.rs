@@ -1,0 +1,216 @@
+//! The SCIM 2.0 PATCH engine (RFC 7644 §3.5.2), with named compatibility presets for the
+//! identity providers that provision into SCIM services: Microsoft Entra ID in both its
+//! dialects (with and without `aadOptscim062020`), Okta, OneLogin, JumpCloud.
+//!
+//! [`apply`] runs a [`PatchOp`](scimkit_schema::PatchOp) against the generic resource (a
+//! `serde_json::Value` object, as [`scimkit_schema`] canonicalises it) and returns an
+//! [`Outcome`] saying what changed. [`plan_membership`] turns the same request into native
+//! membership changes for stores that keep group members in their own table.
+//!
+//! # Example
+//!
+//! ```
+//! use scimkit_patch::{apply, PatchOptions, Preset};
+//! use scimkit_schema::{PatchOp, SchemaRegistry, ScimType};
+//! use serde_json::json;
+//!
+//! let registry = SchemaRegistry::core();
+//! let groups = registry.resource_type("Group").unwrap();
+//! let mut group = json!({
+//!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+//!     "id": "g1", "displayName": "Staff",
+//!     "members": [{"value": "u1"}, {"value": "u2"}, {"value": "u3"}]
+//! });
+//!
+//! // Entra ID without aadOptscim062020 removes one member like this. A literal RFC reading
+//! // ("remove members") would empty the group.
+//! let patch = PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+//!   "Operations": [{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": "u2"}]}]}"#)?;
+//!
+//! let outcome = apply(&mut group, &patch, &registry, groups, &PatchOptions::preset(Preset::EntraLegacy))?;
+//! assert_eq!(group["members"], json!([{"value": "u1"}, {"value": "u3"}]));
+//! assert_eq!(outcome.change("members").unwrap().removed, [json!({"value": "u2"})]);
+//!
+//! // The strict preset refuses the shape instead, and leaves the group as it was.
+//! let before = group.clone();
+//! let err = apply(&mut group, &patch, &registry, groups, &PatchOptions::preset(Preset::Strict)).unwrap_err();
+//! assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax)); // "Remove" is not the RFC spelling
+//! assert_eq!(group, before);
+//! # Ok::<(), scimkit_schema::ScimError>(())
+//! ```
+//!
+//! # Semantics
+//!
+//! RFC 7644 §3.5.2 in full, with these rules where the RFC is silent or loose (each one is
+//! tested):
+//!
+//! - **Atomic.** Operations apply in order, each to the result of the previous one; if one
+//!   fails, the resource is restored exactly (key order included) and the error's `detail`
+//!   starts with `Operations[i] (op "...", path "...")`. Errors carry the RFC 7644 Table 9
+//!   `scimType`: `invalidPath` (malformed path, unknown attribute), `invalidFilter` (a filter
+//!   that cannot apply to the attribute), `noTarget` (remove without path; replace through a
+//!   filter matching nothing), `mutability` (readOnly, immutable with a value, removing a
+//!   required attribute), `invalidValue` (a value of the wrong type or shape),
+//!   `invalidSyntax` (an `op` spelling the options refuse, no operations).
+//! - **Validated.** What each operation changes is checked against the schema (types,
+//!   multi-valued shape, at most one `primary`, required sub-attributes) with
+//!   [`scimkit_schema::validate`]; for an `add` to a multi-valued attribute only the added
+//!   values are checked, so adding 100 members to a 100,000-member group stays cheap.
+//! - **Values are canonicalised** like request bodies ([`scimkit_schema::canonicalize`]:
+//!   schema spelling of names, the [`Compat`](scimkit_schema::Compat) coercions).
+//! - **Same value.** Two values of a multi-valued complex attribute are the same when their
+//!   `value` sub-attributes are equal (per its `caseExact`), whatever `display`, `$ref` or
+//!   `type` say; values without a `value` sub-attribute (`addresses`) compare whole, ignoring
+//!   `null` members. `add` appends only values not already present, each once; `replace`
+//!   drops duplicates from the given set.
+//! - **Path-less add / replace** applies each key of `value` as if it were the path:
+//!   multi-valued attributes are appended to (add) or replaced whole (replace); complex
+//!   attributes and extension objects merge, leaving sub-attributes not given unchanged.
+//! - **Unassigning.** `replace` with `null` unassigns (RFC 7643 §2.5); so does `[]` for a
+//!   multi-valued attribute. An attribute left with no value (`[]`, `{}`) is removed from the
+//!   JSON, and so is an extension object left empty, whose URN then leaves `schemas`; writing
+//!   into an extension adds its URN to `schemas`.
+//! - **Filters.** Every matching value is affected, not just the first. `remove` through a
+//!   filter matching nothing succeeds and changes nothing (RFC 7644 §3.5.2.2's "no changes
+//!   are made" example); `replace` and `add` through one are `noTarget` unless
+//!   [`PatchOptions::create_on_filter_miss`].
+//! - **primary.** Making one value `primary: true` sets `primary: false` on the others;
+//!   making two primary in one operation is `invalidValue`.
+//! - **Mutability.** readOnly attributes (`id`, `meta`, `groups`, `manager.displayName`) are
+//!   never written (`mutability`); immutable ones may be added when they have no value.
+//!   Values of Group `members` may be added and removed, but their sub-attributes are
+//!   immutable (RFC 7643 §4.2).
+//! - **No-ops.** An operation that leaves a value as it was changes nothing;
+//!   [`Outcome::changed`] is false when the whole request changed nothing.
+//!
+//! # Compatibility
+//!
+//! See [`PatchOptions`] for every switch and the [`Preset`] table. The safety invariant holds
+//! in every preset: a request that names specific values (through a filter, or a `value` list
+//! on `remove`) never removes any other value.
+#![forbid(unsafe_code)]
+
+mod engine;
+mod identity;
+mod journal;
+mod membership;
+mod options;
+mod outcome;
+mod target;
+
+pub use membership::{MemberChange, MembershipPlan, plan_membership};
+pub use options::{DEFAULT_MAX_OPERATIONS, PatchOptions, Preset, UnknownPreset};
+pub use outcome::{AttributeChange, Outcome};
+
+use scimkit_schema::{PatchOp, PatchOperation, ResourceType, SchemaRegistry, ScimError};
+use serde_json::Value;
+
+use engine::Engine;
+
+/// Applies a PATCH request to a resource, atomically (RFC 7644 §3.5.2).
+///
+/// `resource` is the stored generic resource (a canonical JSON object, see
+/// [`scimkit_schema::canonicalize`]) of type `resource_type`; `registry` holds its schemas.
+/// On success the resource holds the result and the [`Outcome`] says what changed; the caller
+/// sets `meta.lastModified` / `meta.version` only if [`Outcome::changed`]. On error the
+/// resource is exactly as it was.
+///
+/// # Errors
+/// A 400 [`ScimError`] with the RFC 7644 Table 9 `scimType` whose `detail` names the failing
+/// operation's index and path (see the crate docs); 413 when the request has more than
+/// [`PatchOptions::max_operations`] operations; 400 `invalidSyntax` when `Operations` is empty
+/// (unless [`PatchOptions::empty_operations_noop`]) or `resource` is not an object.
+///
+/// ```
+/// use scimkit_patch::{apply, PatchOptions, Preset};
+/// use scimkit_schema::{PatchOp, SchemaRegistry, ScimType};
+/// use serde_json::json;
+///
+/// let registry = SchemaRegistry::core();
+/// let users = registry.resource_type("User").unwrap();
+/// let mut user = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+///     "id": "u1", "userName": "ada", "emails": [{"value": "ada@example.com", "type": "home"}]});
+/// let patch = PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+///     "Operations": [{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "ada@work.example.com"}]}"#)?;
+///
+/// // RFC 7644 §3.5.2.3: a filter that matches nothing is noTarget ...
+/// let err = apply(&mut user, &patch, &registry, users, &PatchOptions::preset(Preset::Strict)).unwrap_err();
+/// assert_eq!(err.scim_type, Some(ScimType::NoTarget));
+/// assert!(err.detail.unwrap().starts_with("Operations[0]"));
+///
+/// // ... while Entra ID expects the work email to be created.
+/// apply(&mut user, &patch, &registry, users, &PatchOptions::preset(Preset::Entra))?;
+/// assert_eq!(user["emails"][1], json!({"type": "work", "value": "ada@work.example.com"}));
+/// # Ok::<(), scimkit_schema::ScimError>(())
+/// ```
+pub fn apply(
+    resource: &mut Value,
+    patch: &PatchOp,
+    registry: &SchemaRegistry,
+    resource_type: &ResourceType,
+    options: &PatchOptions,
+) -> Result<Outcome, ScimError> {
+    check_request(patch, options)?;
+    apply_indexed(
+        resource,
+        patch.operations.iter().enumerate(),
+        registry,
+        resource_type,
+        options,
+    )
+}
+
+/// [`apply`] over operations numbered as in the original request.
+pub(crate) fn apply_indexed<'p>(
+    resource: &mut Value,
+    operations: impl Iterator<Item = (usize, &'p PatchOperation)>,
+    registry: &SchemaRegistry,
+    resource_type: &ResourceType,
+    options: &PatchOptions,
+) -> Result<Outcome, ScimError> {
+    let Value::Object(object) = resource else {
+        return Err(ScimError::invalid_syntax(
+            "a SCIM resource must be a JSON object (RFC 7643 §2)",
+        ));
+    };
+    let mut engine = Engine::new(registry, resource_type, options);
+    for (index, op) in operations {
+        if let Err(err) = engine.operation(object, op) {
+            engine.journal.rollback(object);
+            return Err(err.context(describe(index, op)));
+        }
+    }
+    engine.tidy(object);
+    Ok(engine.journal.outcome(object))
+}
+
+/// Limits and the empty-request rule, shared with [`plan_membership`].
+pub(crate) fn check_request(patch: &PatchOp, options: &PatchOptions) -> Result<(), ScimError> {
+    if patch.operations.len() > options.max_operations {
+        return Err(ScimError::with_status(
+            413,
+            format!(
+                "the request has {} operations; at most {} are accepted (PatchOptions::max_operations)",
+                patch.operations.len(),
+                options.max_operations
+            ),
+        ));
+    }
+    if patch.operations.is_empty() && !options.empty_operations_noop {
+        return Err(ScimError::invalid_syntax(
+            "\"Operations\" must hold at least one operation (RFC 7644 §3.5.2)",
+        ));
+    }
+    Ok(())
+}
+
+/// `Operations[2] (op "remove", path "members[value eq \"x\"]")`.
+pub(crate) fn describe(index: usize, op: &PatchOperation) -> String {
+    match &op.path {
+        Some(path) => format!(
+            "Operations[{index}] (op {:?}, path {path:?})",
+            op.op.as_str()
+        ),
+        None => format!("Operations[{index}] (op {:?}, no path)", op.op.as_str()),
+    }
+}
