@@ -60,21 +60,36 @@ impl<'a> Layout<'a> {
         })
     }
 
-    /// Classifies a top-level key (ASCII case-insensitive, exact spelling tried first).
+    /// Classifies a top-level key: exact spellings first (canonical resources use them, and
+    /// most keys of a request are canonical), then ASCII case-insensitively (RFC 7643 §2.1).
     pub(crate) fn top_key(&self, key: &str) -> TopKey<'a> {
-        if let Some(attr) = find(&self.base.attributes, key) {
-            return TopKey::Attribute(attr);
-        }
-        if let Some(attr) = find(SchemaRegistry::common_attributes(), key) {
-            return TopKey::Attribute(attr);
-        }
-        if key.len() > 4
-            && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:")
-            && let Some(ext) = self.extension(key)
+        let common = SchemaRegistry::common_attributes();
+        if let Some(attr) = self
+            .base
+            .attributes
+            .iter()
+            .chain(common)
+            .find(|a| a.name == key)
         {
-            return TopKey::Extension(ext);
+            return TopKey::Attribute(attr);
         }
-        TopKey::Other
+        let is_urn = key.len() > 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"urn:");
+        if is_urn {
+            return match self.extension(key) {
+                Some(ext) => TopKey::Extension(ext),
+                None => TopKey::Other,
+            };
+        }
+        match self
+            .base
+            .attributes
+            .iter()
+            .chain(common)
+            .find(|a| a.name.eq_ignore_ascii_case(key))
+        {
+            Some(attr) => TopKey::Attribute(attr),
+            None => TopKey::Other,
+        }
     }
 
     /// The extension schema whose URN is `urn` (case-insensitive).

@@ -11,7 +11,8 @@
 //! - schema-driven functions over the generic resource (a `serde_json::Value` object):
 //!   [`canonicalize`] (schema spelling for every name, extension attributes into their
 //!   extension object), [`validate`] per [`Operation`] (types, required, mutability,
-//!   `primary`, `schemas`), and [`ingest`] (parse + canonicalise + validate a request body);
+//!   `primary`, `schemas`), [`ingest`] (parse + canonicalise + validate a request body) and
+//!   [`Projection`] (`attributes` / `excludedAttributes` with `returned`);
 //! - the IdP compatibility options ([`Compat`]: string booleans, `manager` as a string, extra
 //!   schema URIs, unknown attributes) and [`coerce_value`], which the PATCH engine reuses;
 //! - protocol messages: [`ListResponse`], [`SearchRequest`], [`PatchOp`], [`BulkRequest`],
@@ -23,7 +24,47 @@
 //!   every fallible operation in scimkit;
 //! - well-known URNs ([`urn`]).
 //!
-//! # Example
+//! # Example: a request body from parse to response
+//!
+//! ```
+//! use scimkit_schema::{ingest, Compat, Operation, Projection, SchemaRegistry, User, ScimType};
+//!
+//! let registry = SchemaRegistry::core();
+//! let user_type = registry.resource_type("User").expect("built in");
+//!
+//! // What Microsoft Entra ID may POST: odd spellings, a string boolean, a flat extension key.
+//! let body = br#"{
+//!   "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+//!               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+//!   "UserName": "ada@example.com", "active": "True", "password": "s3cret",
+//!   "emails": [{"value": "ada@example.com", "type": "work", "primary": true}],
+//!   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager": "u-boss"
+//! }"#;
+//!
+//! // RFC-strict: the string boolean is refused with 400 invalidValue, naming the attribute.
+//! let err = ingest(&registry, user_type, body, Operation::Create, &Compat::strict()).unwrap_err();
+//! assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
+//! assert!(err.detail.as_deref().unwrap().contains("active"));
+//!
+//! // With the IdP coercions: canonical names, coerced values, extension in its object.
+//! let mut stored = ingest(&registry, user_type, body, Operation::Create, &Compat::lenient())?;
+//! assert_eq!(stored["userName"], "ada@example.com");
+//! assert_eq!(stored["active"], true);
+//! assert_eq!(stored["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"], "u-boss");
+//!
+//! // A typed view, losslessly.
+//! let user = User::from_value(stored.clone())?;
+//! assert_eq!(user.enterprise.as_option().unwrap().manager.as_option().unwrap().value.as_option().unwrap(), "u-boss");
+//! assert_eq!(user.to_value(), stored);
+//!
+//! // The response: `?excludedAttributes=emails`; `password` (returned: never) never leaves.
+//! let projection = Projection::parse(&registry, user_type, None, Some("emails"))?;
+//! projection.apply(&registry, user_type, &mut stored)?;
+//! assert!(stored.get("password").is_none() && stored.get("emails").is_none());
+//! # Ok::<(), scimkit_schema::ScimError>(())
+//! ```
+//!
+//! # Example: attribute resolution
 //!
 //! ```
 //! use scimkit_schema::{AttrRef, Resolved, SchemaRegistry, ScimType, Mutability};
@@ -60,6 +101,7 @@ mod ingest;
 mod layout;
 mod location;
 mod messages;
+mod projection;
 mod registry;
 mod resource_type;
 mod schema;
@@ -81,6 +123,7 @@ pub use messages::{
     BulkRequest, BulkResponse, FilterConfig, ListResponse, Pagination, PaginationMethod, PatchOp,
     PatchOpKind, PatchOperation, SearchRequest, ServiceProviderConfig, SortOrder, Supported,
 };
+pub use projection::Projection;
 pub use registry::{ResolveError, Resolved, ResolvedAttribute, SchemaRegistry};
 pub use resource_type::{ResourceType, SchemaExtension};
 pub use schema::Schema;
