@@ -9,9 +9,12 @@ use scimkit_schema::{
     Compat, Group, Operation, PatchOp, Projection, SchemaRegistry, User, ingest, validate,
 };
 use serde_json::json;
+use std::sync::OnceLock;
+
+static REGISTRY: OnceLock<SchemaRegistry> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let registry = SchemaRegistry::core();
+    let registry = REGISTRY.get_or_init(SchemaRegistry::core);
     let _ = PatchOp::from_json(data);
     let current = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "1", "userName": "a"});
     for rt in registry.resource_types() {
@@ -22,17 +25,17 @@ fuzz_target!(|data: &[u8]| {
                 Operation::PatchResult { original: &current },
                 Operation::Response,
             ] {
-                let Ok(resource) = ingest(&registry, rt, data, op, &compat) else {
+                let Ok(resource) = ingest(registry, rt, data, op, &compat) else {
                     continue;
                 };
                 let mut again = resource.clone();
-                validate(&registry, rt, &mut again, Operation::Response, &compat)
+                validate(registry, rt, &mut again, Operation::Response, &compat)
                     .expect("an accepted resource stays valid");
                 assert_eq!(again, resource);
                 let mut projected = resource.clone();
-                Projection::parse(&registry, rt, None, Some("emails.value,members,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"))
+                Projection::parse(registry, rt, None, Some("emails.value,members,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"))
                     .unwrap()
-                    .apply(&registry, rt, &mut projected)
+                    .apply(registry, rt, &mut projected)
                     .unwrap();
                 if rt.name == "User" {
                     if let Ok(user) = User::from_value(resource.clone()) {

@@ -9,7 +9,7 @@ use crate::attribute::AttributeDef;
 use crate::coerce::coerce_shallow;
 use crate::compat::{Compat, UnknownAttributes};
 use crate::error::ScimError;
-use crate::layout::{Layout, TopKey, find};
+use crate::layout::{Layout, TopKey, find, resource_object};
 use crate::location::Loc;
 use crate::registry::{Resolved, ResolvedAttribute, SchemaRegistry};
 use crate::resource_type::ResourceType;
@@ -72,11 +72,7 @@ pub fn canonicalize(
     compat: &Compat,
 ) -> Result<(), ScimError> {
     let layout = Layout::new(registry, resource_type)?;
-    let Value::Object(object) = resource else {
-        return Err(ScimError::invalid_syntax(
-            "a SCIM resource must be a JSON object (RFC 7643 §2)",
-        ));
-    };
+    let object = resource_object(resource)?;
     canonicalize_top(registry, &layout, object, compat)
 }
 

@@ -1,6 +1,8 @@
 //! Where a resource type's attributes live in its JSON object (RFC 7643 §3, §3.3): the base
 //! schema's and the common attributes at the top level, each extension's under its URN.
 
+use serde_json::{Map, Value};
+
 use crate::attribute::AttributeDef;
 use crate::error::ScimError;
 use crate::registry::SchemaRegistry;
@@ -110,4 +112,17 @@ pub(crate) fn find<'d>(attrs: &'d [AttributeDef], name: &str) -> Option<&'d Attr
             .iter()
             .find(|attr| attr.name.eq_ignore_ascii_case(name))
     })
+}
+
+/// The members of a resource, which must be a JSON object (RFC 7643 §2).
+///
+/// # Errors
+/// 400 `invalidSyntax` for any other JSON value.
+pub(crate) fn resource_object(resource: &mut Value) -> Result<&mut Map<String, Value>, ScimError> {
+    match resource {
+        Value::Object(object) => Ok(object),
+        _ => Err(ScimError::invalid_syntax(
+            "a SCIM resource must be a JSON object (RFC 7643 §2)",
+        )),
+    }
 }

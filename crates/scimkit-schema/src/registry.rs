@@ -149,6 +149,10 @@ impl SchemaRegistry {
     }
 
     /// The RFC 7643 core schemas and the `User` and `Group` resource types (see the type docs).
+    ///
+    /// The built-in data is parsed once per process; each call returns a fresh clone (the
+    /// caller may add schemas to it), so build the registry once and share it rather than
+    /// calling this per request.
     pub fn core() -> SchemaRegistry {
         static CORE: OnceLock<SchemaRegistry> = OnceLock::new();
         CORE.get_or_init(|| {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::attribute::{AttributeDef, AttributeType, Mutability};
 use crate::compat::{Compat, UnknownAttributes};
 use crate::error::ScimError;
-use crate::layout::{Layout, TopKey, find};
+use crate::layout::{Layout, TopKey, find, resource_object};
 use crate::location::Loc;
 use crate::registry::SchemaRegistry;
 use crate::resource_type::ResourceType;
@@ -104,11 +104,7 @@ pub fn validate(
     compat: &Compat,
 ) -> Result<(), ScimError> {
     let layout = Layout::new(registry, resource_type)?;
-    let Value::Object(object) = resource else {
-        return Err(ScimError::invalid_syntax(
-            "a SCIM resource must be a JSON object (RFC 7643 §2)",
-        ));
-    };
+    let object = resource_object(resource)?;
     let checker = Checker {
         operation,
         compat,
