@@ -87,11 +87,14 @@ pub enum Uniqueness {
 /// One attribute (or sub-attribute) of a schema, as in a Schema resource's `attributes`
 /// (RFC 7643 §7). Missing characteristics take the RFC 7643 §2.2 defaults.
 ///
+/// Written as in RFC 7643 §8.7: a `complex` attribute carries no `caseExact` and no
+/// `uniqueness` (RFC 7643 §2.3.8, errata C4).
+///
 /// `name` keeps the schema's spelling (`userName`); lookups by name are case-insensitive
 /// (RFC 7643 §2.1) through [`AttributeDef::sub_attribute`] and the
 /// [`SchemaRegistry`](crate::SchemaRegistry).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", into = "AttributeWire")]
 pub struct AttributeDef {
     /// The attribute's name in the schema's spelling, e.g. `"userName"`.
     pub name: String,
@@ -128,6 +131,52 @@ pub struct AttributeDef {
     /// For `complex` attributes: the sub-attributes (one level only, RFC 7643 §2.3.8).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sub_attributes: Vec<AttributeDef>,
+}
+
+/// The written form of an [`AttributeDef`]: `caseExact` and `uniqueness` left out for
+/// complex attributes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeWire {
+    name: String,
+    #[serde(rename = "type")]
+    kind: AttributeType,
+    multi_valued: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical_values: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case_exact: Option<bool>,
+    mutability: Mutability,
+    returned: Returned,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uniqueness: Option<Uniqueness>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference_types: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sub_attributes: Vec<AttributeDef>,
+}
+
+impl From<AttributeDef> for AttributeWire {
+    fn from(def: AttributeDef) -> Self {
+        let simple = !def.is_complex();
+        AttributeWire {
+            name: def.name,
+            kind: def.kind,
+            multi_valued: def.multi_valued,
+            description: def.description,
+            required: def.required,
+            canonical_values: def.canonical_values,
+            case_exact: simple.then_some(def.case_exact),
+            mutability: def.mutability,
+            returned: def.returned,
+            uniqueness: simple.then_some(def.uniqueness),
+            reference_types: def.reference_types,
+            sub_attributes: def.sub_attributes,
+        }
+    }
 }
 
 impl AttributeDef {

@@ -93,7 +93,7 @@ fn canonicalize_top(
                 if def.name == "schemas" {
                     canonicalize_schema_uris(registry, value);
                 } else {
-                    canonicalize_value(def, value, compat, &Loc::Attr(&Loc::Root, &def.name))?;
+                    canonicalize_in(def, value, compat, &Loc::Attr(&Loc::Root, &def.name))?;
                 }
             }
             TopKey::Extension(schema) => {
@@ -135,7 +135,7 @@ fn canonicalize_top(
         rename(object, &from, to, &Loc::Root)?;
     }
     for key in moves {
-        let Some(mut value) = object.remove(&key) else {
+        let Some(mut value) = object.shift_remove(&key) else {
             continue;
         };
         let reference =
@@ -144,7 +144,7 @@ fn canonicalize_top(
         else {
             continue;
         };
-        canonicalize_value(
+        canonicalize_in(
             target.leaf(),
             &mut value,
             compat,
@@ -162,20 +162,8 @@ fn place(
     key: &str,
     value: Value,
 ) -> Result<(), ScimError> {
-    let twice = || {
-        ScimError::invalid_syntax(format!(
-            "attribute {} is given twice (also as {key:?})",
-            target.canonical_path()
-        ))
-    };
     let container = match target.extension_key() {
-        Some(urn) => match object
-            .entry(urn.to_owned())
-            .or_insert_with(|| Value::Object(Map::new()))
-        {
-            Value::Object(inner) => inner,
-            _ => return Err(twice()),
-        },
+        Some(urn) => object_member(object, urn, key)?,
         None => object,
     };
     let (slot, name) = match target.sub_attribute {
@@ -188,25 +176,73 @@ fn place(
                     target.attribute.name
                 )));
             }
-            match container
-                .entry(target.attribute.name.clone())
-                .or_insert_with(|| Value::Object(Map::new()))
-            {
-                Value::Object(inner) => (inner, &sub.name),
-                _ => return Err(twice()),
-            }
+            (
+                object_member(container, &target.attribute.name, key)?,
+                &sub.name,
+            )
         }
     };
     if slot.contains_key(name.as_str()) {
-        return Err(twice());
+        return Err(ScimError::invalid_syntax(format!(
+            "attribute {} is given twice (also as {key:?})",
+            target.canonical_path()
+        )));
     }
     slot.insert(name.clone(), value);
     Ok(())
 }
 
-/// Canonicalises one attribute's value: coercions, then the sub-attribute names of complex
-/// values (each element of a multi-valued one).
-pub(crate) fn canonicalize_value(
+/// The object under `name` in `object`, created if absent, for the value of `key`.
+fn object_member<'m>(
+    object: &'m mut Map<String, Value>,
+    name: &str,
+    key: &str,
+) -> Result<&'m mut Map<String, Value>, ScimError> {
+    match object
+        .entry(name.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()))
+    {
+        Value::Object(inner) => Ok(inner),
+        other => Err(ScimError::invalid_syntax(format!(
+            "{key:?} cannot be merged into {name:?}, which holds {} rather than an object",
+            if other.is_null() { "null" } else { "a value" }
+        ))),
+    }
+}
+
+/// Canonicalises one attribute's value, as [`canonicalize`] does for each value of a
+/// resource: the [`Compat`] coercions ([`coerce_value`](crate::coerce_value)), then the
+/// sub-attribute names of complex values (each element of a multi-valued one) rewritten to
+/// the schema's spelling; unknown sub-attributes kept or refused per `compat`. For the PATCH
+/// engine, once an operation's `path` resolved to `def`; `path` names the attribute in error
+/// details.
+///
+/// # Errors
+/// 400 `invalidSyntax` when a sub-attribute is given twice under different spellings or an
+/// unknown one is refused.
+///
+/// ```
+/// use scimkit_schema::{canonicalize_value, Compat, SchemaRegistry, Resolved};
+/// use serde_json::json;
+///
+/// let registry = SchemaRegistry::core();
+/// let user = registry.resource_type("User").unwrap();
+/// let Ok(Resolved::Attribute(emails)) = registry.resolve_str(user, "emails") else { panic!() };
+/// let mut value = json!([{"Value": "a@x", "PRIMARY": "True"}]);
+/// canonicalize_value(emails.leaf(), &mut value, &Compat::lenient(), "emails").unwrap();
+/// assert_eq!(value, json!([{"value": "a@x", "primary": true}]));
+/// ```
+pub fn canonicalize_value(
+    def: &AttributeDef,
+    value: &mut Value,
+    compat: &Compat,
+    path: &str,
+) -> Result<(), ScimError> {
+    canonicalize_in(def, value, compat, &Loc::Attr(&Loc::Root, path))
+}
+
+/// [`canonicalize_value`] at a location.
+fn canonicalize_in(
     def: &AttributeDef,
     value: &mut Value,
     compat: &Compat,
@@ -252,7 +288,7 @@ fn canonicalize_members<'d>(
                 if *key != def.name {
                     renames.push((key.clone(), &def.name));
                 }
-                canonicalize_value(def, value, compat, &Loc::Attr(loc, &def.name))?;
+                canonicalize_in(def, value, compat, &Loc::Attr(loc, &def.name))?;
             }
             None => unknown(compat, &Loc::Attr(loc, key))?,
         }
@@ -276,8 +312,11 @@ fn rename(
             Loc::Attr(loc, to)
         )));
     }
-    if let Some(value) = object.remove(from) {
-        object.insert(to.to_owned(), value);
+    // Keep the key's position: renaming must not reorder what the client sent.
+    if let Some(index) = object.keys().position(|key| key == from)
+        && let Some(value) = object.shift_remove(from)
+    {
+        object.shift_insert(index, to.to_owned(), value);
     }
     Ok(())
 }
@@ -404,6 +443,15 @@ mod tests {
         assert!(run(&mut r, &Compat::rfc()).is_err());
         let mut null = json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": null});
         run(&mut null, &Compat::rfc()).unwrap();
+    }
+
+    /// Renaming keeps each key where the client put it.
+    #[test]
+    fn renamed_keys_keep_their_position() {
+        let mut r = json!({"schemas": [urn::USER], "USERNAME": "a", "active": true, "Title": "t"});
+        run(&mut r, &Compat::rfc()).unwrap();
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["schemas", "userName", "active", "title"]);
     }
 
     #[test]

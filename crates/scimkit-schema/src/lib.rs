@@ -96,6 +96,7 @@ mod attribute;
 mod canonical;
 mod coerce;
 mod compat;
+mod discovery;
 mod error;
 mod ingest;
 mod layout;
@@ -113,7 +114,7 @@ mod value_type;
 
 pub use attr_ref::{AttrRef, AttrRefError, is_attr_name};
 pub use attribute::{AttributeDef, AttributeType, Mutability, Returned, Uniqueness};
-pub use canonical::canonicalize;
+pub use canonical::{canonicalize, canonicalize_value};
 pub use coerce::coerce_value;
 pub use compat::{Compat, UnknownAttributes};
 pub use error::{ScimError, ScimType};
@@ -131,4 +132,4 @@ pub use typed::{
     Address, Email, EnterpriseUser, Entitlement, Field, Group, GroupMembership, Im, Manager,
     Member, Meta, MultiValue, Name, PhoneNumber, Photo, ResourceRef, Role, User, X509Certificate,
 };
-pub use validate::{Operation, validate};
+pub use validate::{Operation, validate, validate_value};

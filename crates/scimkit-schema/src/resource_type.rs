@@ -72,6 +72,20 @@ impl ResourceType {
         self
     }
 
+    /// The full ResourceType resource as served at `/ResourceTypes/{id}` (RFC 7643 §6, §8.6;
+    /// RFC 7644 §4): this type plus `schemas` and `meta` (`resourceType` `"ResourceType"`,
+    /// `location` `{base_url}/ResourceTypes/{id or name}`). `base_url` is the SCIM base, e.g.
+    /// `"https://example.com/v2"`, without a trailing `/`.
+    pub fn to_resource(&self, base_url: &str) -> serde_json::Value {
+        let id = self.id.as_deref().unwrap_or(&self.name);
+        crate::discovery::to_resource(
+            self,
+            crate::urn::RESOURCE_TYPE,
+            "ResourceType",
+            &format!("{base_url}/ResourceTypes/{id}"),
+        )
+    }
+
     /// Whether `urn` is this type's base schema or one of its extensions (case-insensitive).
     pub fn uses_schema(&self, urn: &str) -> bool {
         self.schema.eq_ignore_ascii_case(urn) || self.extension(urn).is_some()

@@ -32,6 +32,19 @@ impl Schema {
             .find(|attr| attr.name.eq_ignore_ascii_case(name))
     }
 
+    /// The full Schema resource as served at `/Schemas/{id}` (RFC 7643 §7, §8.7; RFC 7644
+    /// §4): this schema plus `schemas` and `meta` (`resourceType` `"Schema"`, `location`
+    /// `{base_url}/Schemas/{id}`). `base_url` is the SCIM base, e.g.
+    /// `"https://example.com/v2"`, without a trailing `/`.
+    pub fn to_resource(&self, base_url: &str) -> serde_json::Value {
+        crate::discovery::to_resource(
+            self,
+            crate::urn::SCHEMA,
+            "Schema",
+            &format!("{base_url}/Schemas/{}", self.id),
+        )
+    }
+
     /// Whether `urn` names this schema (URNs compare case-insensitively, RFC 7644 §3.10).
     pub fn is(&self, urn: &str) -> bool {
         self.id.eq_ignore_ascii_case(urn)

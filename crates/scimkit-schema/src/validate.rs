@@ -105,23 +105,52 @@ pub fn validate(
 ) -> Result<(), ScimError> {
     let layout = Layout::new(registry, resource_type)?;
     let object = resource_object(resource)?;
-    let checker = Checker {
-        operation,
-        compat,
-        layout: &layout,
-    };
-    checker.schemas(registry, object)?;
-    checker.top_level(object)?;
+    let checker = Checker { operation, compat };
+    checker.schemas(registry, &layout, object)?;
+    checker.top_level(&layout, object)?;
     if let Some(prior) = operation.prior() {
-        checker.against_prior(object, prior)?;
+        checker.against_prior(&layout, object, prior)?;
     }
     Ok(())
+}
+
+/// Validates one attribute's value for `operation`, as [`validate`] does for each value of
+/// a resource: `null`, or per `multiValued` an array of values of the attribute's type;
+/// sub-attributes of complex values checked (unknown ones per `compat`), required
+/// sub-attributes present, at most one `primary: true`; readOnly sub-attributes removed in
+/// request contexts. For the PATCH engine, once an operation's `path` resolved to `def`
+/// and its value went through [`canonicalize_value`](crate::canonicalize_value). `path` names
+/// the attribute in error details.
+///
+/// # Errors
+/// 400 `invalidValue` (types, required, primary) or `invalidSyntax` (unknown sub-attribute
+/// refused), the detail naming the path.
+///
+/// ```
+/// use scimkit_schema::{validate_value, Compat, Operation, SchemaRegistry, Resolved};
+/// use serde_json::json;
+///
+/// let registry = SchemaRegistry::core();
+/// let user = registry.resource_type("User").unwrap();
+/// let Ok(Resolved::Attribute(emails)) = registry.resolve_str(user, "emails") else { panic!() };
+/// let mut value = json!([{"value": "a@x", "primary": true}, {"value": "b@x", "primary": true}]);
+/// let err = validate_value(emails.leaf(), &mut value, Operation::Response, &Compat::rfc(), "emails")
+///     .unwrap_err();
+/// assert!(err.detail.unwrap().contains("primary"));
+/// ```
+pub fn validate_value(
+    def: &AttributeDef,
+    value: &mut Value,
+    operation: Operation<'_>,
+    compat: &Compat,
+    path: &str,
+) -> Result<(), ScimError> {
+    Checker { operation, compat }.value(def, value, &Loc::Attr(&Loc::Root, path))
 }
 
 struct Checker<'c> {
     operation: Operation<'c>,
     compat: &'c Compat,
-    layout: &'c Layout<'c>,
 }
 
 impl Checker<'_> {
@@ -129,9 +158,9 @@ impl Checker<'_> {
     fn schemas(
         &self,
         registry: &SchemaRegistry,
+        layout: &Layout<'_>,
         object: &Map<String, Value>,
     ) -> Result<(), ScimError> {
-        let layout = self.layout;
         let value = object.get("schemas").unwrap_or(&Value::Null);
         let uris = match value {
             Value::Null => {
@@ -202,10 +231,14 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn top_level(&self, object: &mut Map<String, Value>) -> Result<(), ScimError> {
+    fn top_level(
+        &self,
+        layout: &Layout<'_>,
+        object: &mut Map<String, Value>,
+    ) -> Result<(), ScimError> {
         let mut read_only: Vec<String> = Vec::new();
         for (key, value) in object.iter_mut() {
-            match self.layout.top_key(key) {
+            match layout.top_key(key) {
                 TopKey::Attribute(def) if def.name == "schemas" => {}
                 TopKey::Attribute(def) => {
                     if self.operation.is_request() && def.mutability == Mutability::ReadOnly {
@@ -234,15 +267,15 @@ impl Checker<'_> {
             }
         }
         for key in read_only {
-            object.remove(&key);
+            object.shift_remove(&key);
         }
-        self.required(object, &self.layout.base.attributes, &Loc::Root)?;
-        for ext in &self.layout.resource_type.schema_extensions {
+        self.required(object, &layout.base.attributes, &Loc::Root)?;
+        for ext in &layout.resource_type.schema_extensions {
             let holds = object.get(&ext.schema).is_some_and(|v| !v.is_null());
             if ext.required && !holds && !matches!(self.operation, Operation::Response) {
                 return Err(ScimError::invalid_value(format!(
                     "resource type {:?} requires the extension {:?} (RFC 7643 §6)",
-                    self.layout.resource_type.name, ext.schema
+                    layout.resource_type.name, ext.schema
                 )));
             }
         }
@@ -269,7 +302,7 @@ impl Checker<'_> {
             }
         }
         for key in read_only {
-            object.remove(&key);
+            object.shift_remove(&key);
         }
         Ok(())
     }
@@ -367,11 +400,15 @@ impl Checker<'_> {
     }
 
     /// Immutable and (for PATCH) readOnly rules against the stored resource.
-    fn against_prior(&self, object: &Map<String, Value>, prior: &Value) -> Result<(), ScimError> {
+    fn against_prior(
+        &self,
+        layout: &Layout<'_>,
+        object: &Map<String, Value>,
+        prior: &Value,
+    ) -> Result<(), ScimError> {
         let Some(prior) = prior.as_object() else {
             return Ok(());
         };
-        let layout = self.layout;
         let top = layout
             .base
             .attributes

@@ -171,6 +171,13 @@ fn rfc7643_8_7_schema_representations_validate() {
             let out = check_with(&registry, schema, Operation::Response, &Compat::rfc())
                 .unwrap_or_else(|e| panic!("{file} {}: {e}", schema["id"]));
             assert_eq!(&out, schema);
+            let typed: scimkit_schema::Schema = serde_json::from_value(schema.clone()).unwrap();
+            assert_eq!(
+                &typed.to_resource("/v2"),
+                schema,
+                "{file} {}: typed round trip",
+                typed.id
+            );
         }
     }
 }
