@@ -222,10 +222,11 @@ impl Planner<'_> {
         let target = parse_target(path, self.registry, self.resource_type, self.options)?;
         let step = match &target {
             Target::Attr(attr) if self.is_ours(attr) => {
+                // A sub-attribute without filter is refused by the engine whatever is stored.
+                self.check(op)?;
                 if attr.sub_attribute.is_some() || self.attr.attribute.required {
                     return Ok(Step::NeedsResource);
                 }
-                self.check(op)?;
                 let change = match op.op {
                     PatchOpKind::Remove => match op.value.as_ref().filter(|v| !v.is_null()) {
                         None => MemberChange::Clear,

@@ -1,0 +1,389 @@
+//! The exact request shapes real identity providers send (copied from the shared IdP
+//! scenarios into `fixtures/idp/patch-requests.json`): one test per compatibility switch
+//! (the shape passes with that switch alone on top of `strict`, and is refused cleanly
+//! without it), and every scenario's PATCH replayed under `lenient` with its read-back checks.
+
+mod common;
+
+use common::{fixture, member_ids, run_with, substitute};
+use scimkit_patch::{PatchOptions, Preset};
+use scimkit_schema::ScimType;
+use serde_json::{Value, json};
+
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const VARS: &[(&str, &str)] = &[
+    ("run", "r1"),
+    ("a", "ua"),
+    ("b", "ub"),
+    ("c", "uc"),
+    ("uid", "u1"),
+    ("gid", "g1"),
+    ("mgr", "boss"),
+];
+
+/// The `n`th PATCH body of a scenario, placeholders filled in.
+fn body(scenario: &str, n: usize) -> Value {
+    let all = fixture("idp/patch-requests.json");
+    let found: Vec<&Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["scenario"] == scenario)
+        .collect();
+    substitute(&found[n]["body"], VARS)
+}
+
+fn user() -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "id": "u1", "userName": "ada.r1@example.com",
+        "name": {"givenName": "Ada", "familyName": "Example"}, "displayName": "Ada Example",
+        "emails": [{"type": "work", "value": "ada.r1@example.com", "primary": true}],
+        "phoneNumbers": [{"type": "mobile", "value": "+1 555 0100"}],
+        "active": true, "title": "Engineer", "nickName": "Addie", "externalId": "ada.r1",
+        ENTERPRISE: {"employeeNumber": "1001", "department": "Research", "manager": {"value": "boss"}}
+    })
+}
+
+fn group(members: &[&str]) -> Value {
+    let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+    let mut g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "g1", "displayName": "Example Engineers"});
+    if !members.is_empty() {
+        g["members"] = Value::Array(members);
+    }
+    g
+}
+
+/// `strict` plus whatever `on` switches on.
+fn strict_with(on: impl Fn(&mut PatchOptions)) -> PatchOptions {
+    let mut o = PatchOptions::preset(Preset::Strict);
+    on(&mut o);
+    o
+}
+
+/// Checks that `body` passes with `with` and is refused (resource unchanged) with `without`.
+fn switch_test(
+    resource: &Value,
+    rt: &str,
+    body: &Value,
+    with: &PatchOptions,
+    without: &PatchOptions,
+    refused_as: ScimType,
+) -> Value {
+    let mut r = resource.clone();
+    let err = run_with(&mut r, rt, body, without).expect_err("refused without the switch");
+    assert_eq!(err.scim_type, Some(refused_as), "{err}");
+    assert_eq!(&r, resource, "unchanged after refusal");
+    run_with(&mut r, rt, body, with).unwrap_or_else(|e| panic!("{e}"));
+    r
+}
+
+/// op_case_insensitive: Entra's six capitalised `Replace` operations.
+#[test]
+fn switch_op_case_insensitive() {
+    let b = body("entra-legacy-replace-multiple-capitalised.json", 0);
+    let with = strict_with(|o| o.op_case_insensitive = true);
+    let r = switch_test(
+        &user(),
+        "User",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::InvalidSyntax,
+    );
+    assert_eq!(r["displayName"], json!("Ada Q. Example"));
+    assert_eq!(r["emails"][0]["value"], json!("ada.q.e08.r1@example.com"));
+    assert_eq!(
+        r["name"],
+        json!({"givenName": "Adaline", "familyName": "Example-Smith"})
+    );
+    assert_eq!(r["externalId"], json!("ada.q.e08.r1"));
+    assert_eq!(r[ENTERPRISE]["employeeNumber"], json!("1002"));
+    assert_eq!(r[ENTERPRISE]["department"], json!("Research"));
+}
+
+/// compat.string_booleans: `{"op":"Replace","path":"active","value":"False"}`.
+#[test]
+fn switch_string_booleans() {
+    let b = body("entra-legacy-replace-active-string-false.json", 0);
+    let base = |o: &mut PatchOptions| o.op_case_insensitive = true;
+    let with = strict_with(|o| {
+        base(o);
+        o.compat.string_booleans = true;
+    });
+    let r = switch_test(
+        &user(),
+        "User",
+        &b,
+        &with,
+        &strict_with(base),
+        ScimType::InvalidValue,
+    );
+    assert_eq!(r["active"], json!(false));
+}
+
+/// compat.manager_as_string: `Add` manager as a bare id.
+#[test]
+fn switch_manager_as_string() {
+    let b = body("entra-manager-add-string.json", 0);
+    let base = |o: &mut PatchOptions| o.op_case_insensitive = true;
+    let with = strict_with(|o| {
+        base(o);
+        o.compat.manager_as_string = true;
+    });
+    let mut u = user();
+    u[ENTERPRISE] = json!({"department": "Research"});
+    let r = switch_test(
+        &u,
+        "User",
+        &b,
+        &with,
+        &strict_with(base),
+        ScimType::InvalidValue,
+    );
+    assert_eq!(
+        r[ENTERPRISE],
+        json!({"department": "Research", "manager": {"value": "boss"}})
+    );
+}
+
+/// pathless_attr_paths: flag-mode path-less replace with `name.givenName` and URN keys.
+#[test]
+fn switch_pathless_attr_paths() {
+    let b = body("entra-pathless-replace-dotted-urn-keys.json", 0);
+    let with = strict_with(|o| o.pathless_attr_paths = true);
+    let r = switch_test(
+        &user(),
+        "User",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::InvalidValue,
+    );
+    assert_eq!(r["displayName"], json!("Ada Q. Example"));
+    assert_eq!(
+        r["name"],
+        json!({"givenName": "Adaline", "familyName": "Example-Smith"})
+    );
+    assert_eq!(r[ENTERPRISE]["employeeNumber"], json!("1002"));
+    assert_eq!(r[ENTERPRISE]["department"], json!("Research"));
+    assert_eq!(r["emails"][0]["value"], json!("ada.q.e07.r1@example.com"));
+    assert_eq!(
+        (r["title"].clone(), r["nickName"].clone()),
+        (json!("Engineer"), json!("Addie"))
+    );
+}
+
+/// remove_value_list: legacy `Remove members` with `[{"$ref": null, "value": id}]`.
+#[test]
+fn switch_remove_value_list() {
+    let b = body("entra-legacy-remove-member-value-array.json", 0);
+    let base = |o: &mut PatchOptions| o.op_case_insensitive = true;
+    let with = strict_with(|o| {
+        base(o);
+        o.remove_value_list = true;
+    });
+    let r = switch_test(
+        &group(&["ua", "ub"]),
+        "Group",
+        &b,
+        &with,
+        &strict_with(base),
+        ScimType::InvalidValue,
+    );
+    assert_eq!(member_ids(&r), ["ua"]);
+}
+
+/// create_on_filter_miss: `add emails[type eq "work"].value` on a user with only a home email.
+#[test]
+fn switch_create_on_filter_miss() {
+    let b = body("entra-add-work-email-creates-entry.json", 0);
+    let with = strict_with(|o| o.create_on_filter_miss = true);
+    let mut u = user();
+    u["emails"] = json!([{"type": "home", "value": "ada.e42.home.r1@example.com"}]);
+    let r = switch_test(
+        &u,
+        "User",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::NoTarget,
+    );
+    assert_eq!(
+        r["emails"],
+        json!([{"type": "home", "value": "ada.e42.home.r1@example.com"},
+               {"type": "work", "value": "ada.e42.r1@example.com"}])
+    );
+}
+
+/// clear_with_empty: `replace manager ""` and `""` per path.
+#[test]
+fn switch_clear_with_empty() {
+    let b = body("entra-manager-clear-empty-string.json", 0);
+    let with = strict_with(|o| o.clear_with_empty = true);
+    let r = switch_test(
+        &user(),
+        "User",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::InvalidValue,
+    );
+    assert!(r[ENTERPRISE].get("manager").is_none());
+    assert_eq!(r[ENTERPRISE]["department"], json!("Research"));
+
+    let b = body("entra-validator-clear-empty-string-per-path.json", 0);
+    let mut r = user();
+    run_with(&mut r, "User", &b, &with).unwrap();
+    for gone in ["displayName", "title"] {
+        assert!(r.get(gone).is_none(), "{gone} cleared");
+    }
+    assert_eq!(r["name"], json!({"familyName": "Example"}));
+    assert_eq!(r["phoneNumbers"], json!([{"type": "mobile"}]));
+    assert_eq!(r[ENTERPRISE]["employeeNumber"], json!("1001"));
+    assert!(r[ENTERPRISE].get("department").is_none());
+    assert_eq!(r["nickName"], json!("Addie"));
+    // Without the switch the strings are stored as "" (strings may be empty), never refused.
+    let mut s = user();
+    run_with(&mut s, "User", &b, &strict_with(|_| {})).unwrap();
+    assert_eq!(s["displayName"], json!(""));
+}
+
+/// empty_operations_noop: `"Operations": []`.
+#[test]
+fn switch_empty_operations_noop() {
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []});
+    let with = strict_with(|o| o.empty_operations_noop = true);
+    let r = switch_test(
+        &user(),
+        "User",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::InvalidSyntax,
+    );
+    assert_eq!(r, user());
+}
+
+/// pathless_own_id: Okta's group rename `{"id": gid, "displayName": ...}`.
+#[test]
+fn switch_pathless_own_id() {
+    let b = body("okta-group-rename-pathless-with-id.json", 0);
+    let with = strict_with(|o| o.pathless_own_id = true);
+    let r = switch_test(
+        &group(&["ua"]),
+        "Group",
+        &b,
+        &with,
+        &strict_with(|_| {}),
+        ScimType::Mutability,
+    );
+    assert_eq!(r["displayName"], json!("Example Engineers o15 r1 renamed"));
+    assert_eq!(member_ids(&r), ["ua"]);
+    // A different id is refused even with the switch.
+    let other = substitute(&b, &[("g1", "g2")]);
+    let mut other_body = other.clone();
+    other_body["Operations"][0]["value"]["id"] = json!("g2");
+    let mut g = group(&["ua"]);
+    let err = run_with(&mut g, "Group", &other_body, &with).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::Mutability));
+}
+
+/// Every scenario's PATCH under `lenient`, checked like the scenario's read-back.
+#[test]
+fn idp_scenarios_replay_under_lenient() {
+    let lenient = PatchOptions::default();
+    let mut g = group(&[]);
+    run_with(
+        &mut g,
+        "Group",
+        &body("entra-add-members-multi-op.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    assert_eq!(member_ids(&g), ["ua", "ub", "uc"]);
+
+    let mut g = group(&["ua"]);
+    for _ in 0..2 {
+        run_with(
+            &mut g,
+            "Group",
+            &body("entra-legacy-add-member-ref-null-idempotent.json", 0),
+            &lenient,
+        )
+        .unwrap();
+    }
+    assert_eq!(member_ids(&g), ["ua", "ub"]);
+
+    let mut g = group(&["ua", "ub"]);
+    run_with(
+        &mut g,
+        "Group",
+        &body("entra-remove-member-filter-path.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    assert_eq!(member_ids(&g), ["ua"]);
+
+    let mut g = group(&["ua", "ub"]);
+    run_with(
+        &mut g,
+        "Group",
+        &body("okta-replace-members-empty-list.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    assert!(g.get("members").is_none());
+    assert_eq!(g["displayName"], json!("Example Engineers"));
+
+    let mut g = group(&[]);
+    run_with(
+        &mut g,
+        "Group",
+        &body("onelogin-add-member-lowercase-empty-group.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    run_with(
+        &mut g,
+        "Group",
+        &body("onelogin-add-member-lowercase-empty-group.json", 1),
+        &lenient,
+    )
+    .unwrap();
+    assert_eq!(member_ids(&g), ["ua", "ub"]);
+
+    let mut u = user();
+    run_with(
+        &mut u,
+        "User",
+        &body("okta-pathless-deactivate.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    let mut expected = user();
+    expected["active"] = json!(false);
+    assert_eq!(u, expected, "only active changes");
+
+    let mut g = group(&[]);
+    run_with(
+        &mut g,
+        "Group",
+        &body("entra-inactive-user-stays-visible.json", 0),
+        &lenient,
+    )
+    .unwrap();
+    let mut u = user();
+    run_with(
+        &mut u,
+        "User",
+        &body("entra-inactive-user-stays-visible.json", 1),
+        &lenient,
+    )
+    .unwrap();
+    assert_eq!(
+        (member_ids(&g), u["active"].clone()),
+        (vec!["u1".to_owned()], json!(false))
+    );
+}
