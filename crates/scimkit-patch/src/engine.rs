@@ -9,7 +9,7 @@ use scimkit_schema::{
 };
 use serde_json::{Map, Value};
 
-use crate::identity::{Identity, Key};
+use crate::identity::{Identity, Key, Prefilter};
 use crate::journal::{Journal, Slot, has_value};
 use crate::options::PatchOptions;
 use crate::target::{Filtered, Target, eq_pairs, key_target, parse_target, slot_of};
@@ -152,9 +152,13 @@ impl<'a> Engine<'a> {
     ) -> Result<(), ScimError> {
         match target {
             Target::Unknown(key) => {
+                // RFC 7643 §2.5: `null`, `[]`, `{}` unassign, also for attributes kept as sent.
+                let clear = self.is_clear(kind, &value)? || !has_value(&value);
                 let slot = Slot::root(key.clone());
+                if clear && slot.get(res).is_none() {
+                    return Ok(());
+                }
                 self.journal.touch(res, &slot, None);
-                let clear = self.is_clear(kind, &value)?;
                 self.journal.set(res, &slot, (!clear).then_some(value));
                 Ok(())
             }
@@ -369,11 +373,17 @@ impl<'a> Engine<'a> {
                 }
             }
             if let Some(Value::Array(existing)) = slot.get(res) {
+                let prefilter = Prefilter::new(wanted.keys());
                 for element in existing {
                     if wanted.is_empty() {
                         break;
                     }
-                    if let Some(i) = identity.key(element).and_then(|k| wanted.remove(&k)) {
+                    let Some(key) = identity.key(element) else {
+                        continue;
+                    };
+                    if prefilter.may_contain(&key)
+                        && let Some(i) = wanted.remove(&key)
+                    {
                         keep[i] = false;
                     }
                 }
@@ -845,8 +855,11 @@ impl<'a> Engine<'a> {
         }
         self.journal
             .touch(res, &slot, def.is_complex().then_some(identity));
+        let prefilter = Prefilter::new(wanted.iter());
         let removed = self.journal.remove_elements(res, &slot, |v| {
-            identity.key(v).is_some_and(|k| wanted.contains(&k))
+            identity
+                .key(v)
+                .is_some_and(|k| prefilter.may_contain(&k) && wanted.contains(&k))
         });
         if removed > 0 {
             self.drop_if_empty(res, def, &slot, &path)?;

@@ -48,7 +48,15 @@ impl Identity {
     /// string `value` when the attribute is identified by `value`.
     pub(crate) fn key<'v>(&self, element: &'v Value) -> Option<Key<'v>> {
         if self.by_value {
-            return match element.get("value") {
+            // Small objects: a scan of the entries beats hashing the key "value".
+            let value = match element {
+                Value::Object(o) if o.len() <= 8 => o
+                    .iter()
+                    .find(|(k, _)| k.as_str() == "value")
+                    .map(|(_, v)| v),
+                other => other.get("value"),
+            };
+            return match value {
                 Some(Value::String(s)) => Some(Key::Text(s, self.case_exact)),
                 Some(other @ (Value::Number(_) | Value::Bool(_))) => Some(Key::Json(other)),
                 _ => None,
@@ -61,6 +69,38 @@ impl Identity {
     }
 }
 
+/// A cheap pre-check for "is this key one of a few wanted keys": a 4,096-bit set of
+/// fingerprints (length and the last two bytes, ASCII case-folded). A stored value that misses
+/// it is certainly not wanted, so scanning 100,000 stored values hashes only the few that hit.
+pub(crate) struct Prefilter {
+    bits: Vec<u64>,
+}
+
+impl Prefilter {
+    pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k Key<'k>>) -> Prefilter {
+        let mut bits = vec![0u64; 64];
+        for key in keys {
+            match key.fingerprint() {
+                Some(f) => bits[f / 64] |= 1 << (f % 64),
+                None => {
+                    return Prefilter {
+                        bits: vec![u64::MAX; 64],
+                    };
+                }
+            }
+        }
+        Prefilter { bits }
+    }
+
+    /// False only if `key` is certainly none of the wanted keys.
+    pub(crate) fn may_contain(&self, key: &Key<'_>) -> bool {
+        match key.fingerprint() {
+            Some(f) => self.bits[f / 64] & (1 << (f % 64)) != 0,
+            None => true,
+        }
+    }
+}
+
 /// A borrowed identity key: hashing and equality follow [`Identity`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Key<'v> {
@@ -68,6 +108,25 @@ pub(crate) enum Key<'v> {
     Text(&'v str, bool),
     /// Any other JSON value, compared structurally without `null` object members.
     Json(&'v Value),
+}
+
+impl Key<'_> {
+    /// A number in `0..4096` equal for equal ASCII keys; `None` when that cannot be promised
+    /// (non-ASCII text, JSON values).
+    fn fingerprint(&self) -> Option<usize> {
+        match self {
+            Key::Text(s, _) if s.is_ascii() => {
+                let b = s.as_bytes();
+                let last = b.last().map_or(0, u8::to_ascii_lowercase) as usize;
+                let prev = b
+                    .len()
+                    .checked_sub(2)
+                    .map_or(0, |i| b[i].to_ascii_lowercase()) as usize;
+                Some((b.len() * 131 + last * 31 + prev) % 4096)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl PartialEq for Key<'_> {

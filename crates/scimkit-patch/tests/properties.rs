@@ -188,3 +188,17 @@ proptest! {
         check(group(n), "Group", ops, Preset::ALL[p])?;
     }
 }
+
+/// Regression (proptest): `replace` of an attribute Group does not define (kept as sent under
+/// `UnknownAttributes::Keep`) with `[]` stored `"active": []` while the outcome said
+/// "unchanged". `[]` unassigns (RFC 7643 §2.5), so nothing is stored.
+#[test]
+fn replace_unknown_attribute_with_empty_array_stores_nothing() {
+    let op = PatchOperation {
+        op: PatchOpKind::Replace,
+        op_is_rfc_spelling: false,
+        path: Some("active".into()),
+        value: Some(json!([])),
+    };
+    check(group(0), "Group", vec![op], Preset::Entra).unwrap();
+}
