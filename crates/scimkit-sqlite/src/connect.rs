@@ -1,0 +1,82 @@
+//! Opening the database: connection settings, the write and read pools, migrations.
+//!
+//! SQLite allows one writer at a time. Every write of a store goes through a pool of exactly
+//! one connection and starts with `BEGIN IMMEDIATE`, which takes the database's write lock
+//! at the start of the transaction: writers of the same store queue on the pool, writers of
+//! other stores or processes on the same file wait on the lock (up to the busy timeout), and
+//! no transaction ever fails halfway because another one got the lock first. Reads use a
+//! separate pool of `query_only` connections; in WAL mode they never block the writer and
+//! see a consistent snapshot per transaction.
+
+use std::str::FromStr;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::collation::{FOLD, fold_cmp};
+use crate::error::OpenError;
+use crate::options::{Durability, SqliteOptions};
+
+/// The two pools of a store; for an in-memory database both are the same one connection.
+#[derive(Clone, Debug)]
+pub(crate) struct Pools {
+    pub(crate) writer: SqlitePool,
+    pub(crate) reader: SqlitePool,
+}
+
+fn base(options: SqliteConnectOptions, durability: Durability) -> SqliteConnectOptions {
+    let synchronous = match durability {
+        Durability::Full => SqliteSynchronous::Full,
+        Durability::Normal => SqliteSynchronous::Normal,
+    };
+    options
+        .foreign_keys(true)
+        .synchronous(synchronous)
+        .collation(FOLD, fold_cmp)
+}
+
+/// Opens the file-backed pools: WAL journal, the chosen `synchronous`, busy timeout.
+pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenError> {
+    let connect = base(
+        SqliteConnectOptions::new()
+            .filename(&options.path)
+            .create_if_missing(true),
+        options.durability,
+    )
+    .journal_mode(SqliteJournalMode::Wal)
+    .busy_timeout(options.busy_timeout);
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(options.busy_timeout)
+        .connect_with(connect.clone())
+        .await
+        .map_err(OpenError::Connect)?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(options.readers)
+        .acquire_timeout(options.busy_timeout)
+        .connect_with(connect.pragma("query_only", "ON"))
+        .await
+        .map_err(OpenError::Connect)?;
+    Ok(Pools { writer, reader })
+}
+
+/// Opens a private in-memory database on one connection that lives as long as the store.
+pub(crate) async fn open_memory() -> Result<Pools, OpenError> {
+    let connect = base(
+        SqliteConnectOptions::from_str("sqlite::memory:").map_err(OpenError::Connect)?,
+        Durability::Normal,
+    );
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(connect)
+        .await
+        .map_err(OpenError::Connect)?;
+    Ok(Pools {
+        writer: pool.clone(),
+        reader: pool,
+    })
+}

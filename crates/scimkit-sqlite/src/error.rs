@@ -1,0 +1,28 @@
+//! Errors: opening a store ([`OpenError`]) and mapping database failures to
+//! [`StoreError`](scimkit_provision::StoreError).
+
+use scimkit_provision::StoreError;
+
+/// Why [`SqliteStore::open`](crate::SqliteStore::open) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The database could not be opened or configured (missing directory, not a database,
+    /// locked beyond the busy timeout, ...).
+    #[error("cannot open the SQLite database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// The embedded schema migrations could not be applied (e.g. the file was written by a
+    /// newer scimkit-sqlite).
+    #[error("cannot migrate the SQLite database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// The schema registry changed since the database was last opened and re-deriving the
+    /// lookup columns and unique values failed (e.g. an attribute became unique and two
+    /// resources share a value).
+    #[error("cannot re-index the stored resources for the current schema: {0}")]
+    Reindex(#[source] StoreError),
+}
+
+/// A database failure as a [`StoreError::Backend`].
+pub(crate) fn backend(err: sqlx::Error) -> StoreError {
+    StoreError::Backend(err.to_string())
+}

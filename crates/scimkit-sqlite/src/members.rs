@@ -1,0 +1,183 @@
+//! The membership attribute (Group `members`) as rows of the `members` table: taken out of a
+//! resource before it is stored, put back when it is read, and changed row by row.
+//!
+//! A resource whose membership attribute is a JSON array keeps an empty-array placeholder
+//! under that key in `resources.body` (so key order and the difference between `[]` and
+//! absent survive); each value is one row `(seq, value_key, item)`, `item` being the value's
+//! JSON text exactly as written, `value_key` its `value` sub-attribute lower-cased unless
+//! caseExact. Any other JSON under the key stays in the body as it is.
+
+use std::collections::HashMap;
+
+use scimkit_provision::{StoreError, normalise_unique};
+use serde_json::Value;
+use sqlx::{Row, SqliteConnection};
+
+use crate::error::backend;
+use crate::layout::MemberAttr;
+
+/// Takes the values out of `resource`, leaving the placeholder; `None` when the attribute is
+/// not an array (nothing to store as rows).
+pub(crate) fn take(resource: &mut Value, attr: &MemberAttr) -> Option<Vec<Value>> {
+    match resource.get_mut(&attr.name) {
+        Some(Value::Array(items)) => Some(std::mem::take(items)),
+        _ => None,
+    }
+}
+
+/// Whether `body` holds the placeholder, i.e. values may live in rows.
+pub(crate) fn has_placeholder(body: &Value, attr: &MemberAttr) -> bool {
+    matches!(body.get(&attr.name), Some(Value::Array(_)))
+}
+
+/// Puts loaded values back in place of the placeholder.
+pub(crate) fn put(body: &mut Value, attr: &MemberAttr, items: Vec<Value>) {
+    if let Some(slot @ Value::Array(_)) = body.get_mut(&attr.name) {
+        *slot = Value::Array(items);
+    }
+}
+
+/// The `value_key` of one value.
+pub(crate) fn key_of(item: &Value, attr: &MemberAttr) -> Option<String> {
+    item.get("value")
+        .and_then(Value::as_str)
+        .map(|v| normalise_unique(v, attr.case_exact))
+}
+
+/// Appends `items` to the rows of resource `pk`, numbered from `first_seq`, in one statement.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    first_seq: i64,
+    items: &[Value],
+    attr: &MemberAttr,
+) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let key = key_of(item, attr).map_or(Value::Null, Value::String);
+            Value::Array(vec![key, Value::String(item.to_string())])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO members (resource_pk, seq, value_key, item) \
+         SELECT ?, ? + j.key, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j",
+    )
+    .bind(pk)
+    .bind(first_seq)
+    .bind(Value::Array(rows).to_string())
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn parse_list(concatenated: Option<String>) -> Result<Vec<Value>, StoreError> {
+    match concatenated {
+        None => Ok(Vec::new()),
+        Some(items) => serde_json::from_str(&format!("[{items}]"))
+            .map_err(|e| StoreError::Backend(format!("a stored member is not JSON: {e}"))),
+    }
+}
+
+/// Every value of resource `pk`, in order (one row from SQLite: the items joined).
+pub(crate) async fn load(conn: &mut SqliteConnection, pk: i64) -> Result<Vec<Value>, StoreError> {
+    let joined: Option<String> = sqlx::query_scalar(
+        "SELECT group_concat(item, ',' ORDER BY seq) FROM members WHERE resource_pk = ?",
+    )
+    .bind(pk)
+    .fetch_one(conn)
+    .await
+    .map_err(backend)?;
+    parse_list(joined)
+}
+
+/// The values of several resources at once, by `pk` (absent: no rows).
+pub(crate) async fn load_many(
+    conn: &mut SqliteConnection,
+    pks: &[i64],
+) -> Result<HashMap<i64, Vec<Value>>, StoreError> {
+    if pks.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query(
+        "SELECT resource_pk, group_concat(item, ',' ORDER BY seq) AS items FROM members \
+         WHERE resource_pk IN (SELECT value FROM json_each(?)) GROUP BY resource_pk",
+    )
+    .bind(serde_json::to_string(pks).unwrap_or_default())
+    .fetch_all(conn)
+    .await
+    .map_err(backend)?;
+    rows.into_iter()
+        .map(|row| {
+            let pk: i64 = row.try_get(0).map_err(backend)?;
+            let items: Option<String> = row.try_get(1).map_err(backend)?;
+            Ok((pk, parse_list(items)?))
+        })
+        .collect()
+}
+
+/// Deletes the rows with these `seq`s.
+pub(crate) async fn delete_seqs(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    seqs: &[i64],
+) -> Result<(), StoreError> {
+    if seqs.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "DELETE FROM members WHERE resource_pk = ? AND seq IN (SELECT value FROM json_each(?))",
+    )
+    .bind(pk)
+    .bind(serde_json::to_string(seqs).unwrap_or_default())
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Makes the rows of resource `pk` equal `items` (in order), touching as few rows as it
+/// can: rows that stay in order are kept, the others deleted, and the rest of `items`
+/// appended. Replacing a 100,000-value list by itself plus one value writes one row.
+pub(crate) async fn sync(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    items: &[Value],
+    attr: &MemberAttr,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query("SELECT seq, item FROM members WHERE resource_pk = ? ORDER BY seq")
+        .bind(pk)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let texts: Vec<String> = items.iter().map(Value::to_string).collect();
+    let mut kept = 0;
+    let mut removed = Vec::new();
+    let mut next = 0;
+    for row in &rows {
+        let seq: i64 = row.try_get(0).map_err(backend)?;
+        let item: &str = row.try_get(1).map_err(backend)?;
+        next = seq + 1;
+        if texts.get(kept).is_some_and(|t| t == item) {
+            kept += 1;
+        } else {
+            removed.push(seq);
+        }
+    }
+    delete_seqs(conn, pk, &removed).await?;
+    insert(conn, pk, next, &items[kept..], attr).await
+}
+
+/// Deletes every row of resource `pk`.
+pub(crate) async fn clear(conn: &mut SqliteConnection, pk: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM members WHERE resource_pk = ?")
+        .bind(pk)
+        .execute(conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}

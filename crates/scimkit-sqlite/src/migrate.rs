@@ -1,0 +1,45 @@
+//! The schema migrations, embedded in the binary and applied when a store opens.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlitePool};
+
+use crate::error::OpenError;
+
+/// `(version, description, SQL)` of every migration, oldest first. A migration is never
+/// edited once released: sqlx refuses to open a database whose applied migration's checksum
+/// differs.
+const MIGRATIONS: [(i64, &str, &str); 1] = [(
+    1,
+    "resources",
+    include_str!("../migrations/0001_resources.sql"),
+)];
+
+/// The migrator over [`MIGRATIONS`].
+fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    AssertSqlSafe(*sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Applies every migration the database has not seen yet, each in its own transaction.
+pub(crate) async fn run(pool: &SqlitePool) -> Result<(), OpenError> {
+    migrator().run(pool).await.map_err(OpenError::Migrate)
+}
+
+/// The newest schema version this build knows.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}

@@ -1,0 +1,87 @@
+//! A SQL fragment with its bound arguments: the only way values reach a query.
+
+use sqlx::Sqlite;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+
+/// A bound argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL text with one `?` per argument, in order. Text is only ever appended from string
+/// literals in this crate; values (filter operands, JSON paths) go in as arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sql {
+    pub(crate) text: String,
+    pub(crate) args: Vec<Arg>,
+}
+
+impl Sql {
+    /// A fragment with no arguments.
+    pub(crate) fn lit(text: &'static str) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text (a literal of this crate).
+    pub(crate) fn push(&mut self, text: &'static str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a `?` bound to `arg`.
+    pub(crate) fn bind(&mut self, arg: Arg) -> &mut Sql {
+        self.text.push('?');
+        self.args.push(arg);
+        self
+    }
+
+    /// Appends a `?` bound to a text value.
+    pub(crate) fn text(&mut self, value: impl Into<String>) -> &mut Sql {
+        self.bind(Arg::Text(value.into()))
+    }
+
+    /// Appends another fragment with its arguments.
+    pub(crate) fn append(&mut self, other: &Sql) -> &mut Sql {
+        self.text.push_str(&other.text);
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
+    /// `(a) JOIN (b) JOIN ...`.
+    pub(crate) fn join(parts: &[Sql], joiner: &'static str) -> Sql {
+        let mut out = Sql::default();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(joiner);
+            }
+            out.push("(").append(part).push(")");
+        }
+        out
+    }
+
+    /// Binds the arguments to a query built from this fragment's text (or a larger text
+    /// whose placeholders come in the same order).
+    pub(crate) fn bind_to<'q>(
+        &self,
+        mut query: Query<'q, Sqlite, SqliteArguments>,
+    ) -> Query<'q, Sqlite, SqliteArguments> {
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(s) => query.bind(s.clone()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        query
+    }
+
+    /// Runs this fragment as a query.
+    pub(crate) fn query(&self) -> Query<'static, Sqlite, SqliteArguments> {
+        self.bind_to(sqlx::query(sqlx::AssertSqlSafe(self.text.clone())))
+    }
+}

@@ -1,0 +1,530 @@
+//! [`SqliteStore`]: the [`Store`] implementation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use scimkit_provision::{
+    BoxFuture, Page, PatchOutcome, PatchRequest, ReadHint, RequestContext, SearchQuery, Store,
+    StoreError, Version, new_id, now_timestamp, project_hint, stamp_meta,
+};
+use scimkit_schema::{ResourceType, SchemaRegistry, ScimError};
+use serde_json::Value;
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+
+use crate::connect::{self, Pools};
+use crate::error::{OpenError, backend};
+use crate::layout::{Derived, Layout, fingerprint};
+use crate::options::SqliteOptions;
+use crate::{members, migrate, unique};
+
+/// A SCIM [`Store`] on SQLite. See the [crate docs](crate) for the tables, the transaction
+/// model, durability and what filters are pushed down to SQL.
+///
+/// Cheap to share: hold it as `Arc<dyn Store>` (or `Arc<SqliteStore>`). Several stores, in
+/// one process or many, may open the same file; their writes are serialised by SQLite's
+/// write lock.
+pub struct SqliteStore {
+    pub(crate) registry: Arc<SchemaRegistry>,
+    pub(crate) pools: Pools,
+    layouts: RwLock<HashMap<String, Arc<Layout>>>,
+}
+
+/// One stored row, as a write transaction reads it.
+pub(crate) struct StoredRow {
+    pub(crate) pk: i64,
+    pub(crate) version: i64,
+    pub(crate) created: String,
+    pub(crate) body: Value,
+}
+
+impl StoredRow {
+    pub(crate) fn version(&self) -> Version {
+        Version::new(self.version.to_string())
+    }
+
+    /// Fails with [`StoreError::VersionMismatch`] unless `expected` (if any) is current.
+    pub(crate) fn check(&self, expected: Option<&Version>) -> Result<(), StoreError> {
+        match expected {
+            Some(expected) if *expected != self.version() => Err(StoreError::VersionMismatch {
+                current: self.version(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub(crate) fn parse_body(text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Backend(format!("a stored resource is not JSON: {e}")))
+}
+
+fn not_an_object() -> StoreError {
+    StoreError::Invalid(ScimError::invalid_syntax(
+        "a SCIM resource must be a JSON object (RFC 7643 §2)",
+    ))
+}
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database file at `path` with default
+    /// [`SqliteOptions`], applies the embedded migrations and switches it to WAL mode.
+    /// `registry` must be the one the service uses: it decides the unique attributes, the
+    /// lookup columns and how filters resolve.
+    ///
+    /// # Errors
+    /// [`OpenError`] when the file cannot be opened, migrated or re-indexed.
+    pub async fn open(
+        path: impl Into<std::path::PathBuf>,
+        registry: Arc<SchemaRegistry>,
+    ) -> Result<SqliteStore, OpenError> {
+        SqliteStore::open_with(&SqliteOptions::new(path), registry).await
+    }
+
+    /// [`open`](Self::open) with explicit options.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub async fn open_with(
+        options: &SqliteOptions,
+        registry: Arc<SchemaRegistry>,
+    ) -> Result<SqliteStore, OpenError> {
+        let pools = connect::open_file(options).await?;
+        SqliteStore::start(pools, registry).await
+    }
+
+    /// A store on a private in-memory database (no WAL, one connection, gone when the store
+    /// is dropped): for tests and tools.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub async fn open_in_memory(registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
+        let pools = connect::open_memory().await?;
+        SqliteStore::start(pools, registry).await
+    }
+
+    async fn start(pools: Pools, registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
+        migrate::run(&pools.writer).await?;
+        let store = SqliteStore {
+            registry,
+            pools,
+            layouts: RwLock::new(HashMap::new()),
+        };
+        store
+            .reindex_if_needed()
+            .await
+            .map_err(OpenError::Reindex)?;
+        Ok(store)
+    }
+
+    /// The schema version of the database (the newest applied migration).
+    pub fn schema_version(&self) -> i64 {
+        migrate::latest_version()
+    }
+
+    /// The registry the store was opened with.
+    pub fn registry(&self) -> &Arc<SchemaRegistry> {
+        &self.registry
+    }
+
+    /// Closes every connection, waiting for running calls to finish. Dropping the store
+    /// also closes them, in the background.
+    pub async fn close(&self) {
+        self.pools.writer.close().await;
+        self.pools.reader.close().await;
+    }
+
+    pub(crate) fn layout(&self, resource_type: &ResourceType) -> Arc<Layout> {
+        let cached = self
+            .layouts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&resource_type.name)
+            .cloned();
+        if let Some(layout) = cached {
+            return layout;
+        }
+        let layout = Arc::new(Layout::of(&self.registry, resource_type));
+        self.layouts
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(resource_type.name.clone(), layout.clone());
+        layout
+    }
+
+    /// Starts a write transaction holding the database's write lock (`BEGIN IMMEDIATE`).
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pools
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)
+    }
+
+    /// The row of `(tenant, type, id)`, its body parsed (membership values not loaded).
+    pub(crate) async fn find(
+        conn: &mut SqliteConnection,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        id: &str,
+    ) -> Result<StoredRow, StoreError> {
+        let row = sqlx::query(
+            "SELECT pk, version, created, body FROM resources \
+             WHERE tenant = ? AND resource_type = ? AND id = ?",
+        )
+        .bind(ctx.tenant_id())
+        .bind(&resource_type.name)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)?;
+        Ok(StoredRow {
+            pk: row.try_get("pk").map_err(backend)?,
+            version: row.try_get("version").map_err(backend)?,
+            created: row.try_get("created").map_err(backend)?,
+            body: parse_body(row.try_get("body").map_err(backend)?)?,
+        })
+    }
+
+    /// `body` with its membership values loaded from rows.
+    pub(crate) async fn with_members(
+        conn: &mut SqliteConnection,
+        layout: &Layout,
+        pk: i64,
+        mut body: Value,
+    ) -> Result<Value, StoreError> {
+        if let Some(attr) = &layout.members
+            && members::has_placeholder(&body, attr)
+        {
+            let items = members::load(conn, pk).await?;
+            members::put(&mut body, attr, items);
+        }
+        Ok(body)
+    }
+
+    fn derive(&self, layout: &Layout, resource_type: &ResourceType, full: &Value) -> Derived {
+        layout.derive(&self.registry, resource_type, full)
+    }
+
+    /// Stores a new version of an existing row: `resource` gets `id` and `meta` (created
+    /// kept), unique values are re-claimed, membership rows synchronised. Returns the stored
+    /// resource.
+    pub(crate) async fn write_existing(
+        &self,
+        conn: &mut SqliteConnection,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        row: &StoredRow,
+        id: &str,
+        mut resource: Value,
+    ) -> Result<Value, StoreError> {
+        if !resource.is_object() {
+            return Err(not_an_object());
+        }
+        let layout = self.layout(resource_type);
+        let version = row.version + 1;
+        let now = now_timestamp();
+        stamp_meta(
+            &mut resource,
+            &resource_type.name,
+            id,
+            &Version::new(version.to_string()),
+            Some(&row.created),
+            &now,
+        );
+        let derived = self.derive(&layout, resource_type, &resource);
+        let stored = resource.clone();
+        let items = layout
+            .members
+            .as_ref()
+            .and_then(|attr| members::take(&mut resource, attr));
+        let [external_id, user_name, display_name] = derived.keys;
+        sqlx::query(
+            "UPDATE resources SET version = ?, last_modified = ?, body = ?, regular = ?, \
+             external_id_key = ?, user_name_key = ?, display_name_key = ? WHERE pk = ?",
+        )
+        .bind(version)
+        .bind(&now)
+        .bind(resource.to_string())
+        .bind(derived.regular)
+        .bind(external_id)
+        .bind(user_name)
+        .bind(display_name)
+        .bind(row.pk)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        unique::claim(
+            conn,
+            ctx.tenant_id(),
+            &resource_type.name,
+            row.pk,
+            &layout.unique,
+            &stored,
+        )
+        .await?;
+        if let Some(attr) = &layout.members {
+            match items {
+                Some(items) => members::sync(conn, row.pk, &items, attr).await?,
+                None => members::clear(conn, row.pk).await?,
+            }
+        }
+        Ok(stored)
+    }
+
+    async fn create_impl(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        mut resource: Value,
+    ) -> Result<Value, StoreError> {
+        if !resource.is_object() {
+            return Err(not_an_object());
+        }
+        let layout = self.layout(resource_type);
+        let id = new_id();
+        let now = now_timestamp();
+        stamp_meta(
+            &mut resource,
+            &resource_type.name,
+            &id,
+            &Version::new("1"),
+            None,
+            &now,
+        );
+        let derived = self.derive(&layout, resource_type, &resource);
+        let stored = resource.clone();
+        let items = layout
+            .members
+            .as_ref()
+            .and_then(|attr| members::take(&mut resource, attr));
+        let [external_id, user_name, display_name] = derived.keys;
+        let mut tx = self.begin_write().await?;
+        let pk: i64 = sqlx::query_scalar(
+            "INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, \
+             body, regular, external_id_key, user_name_key, display_name_key) \
+             VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+        )
+        .bind(ctx.tenant_id())
+        .bind(&resource_type.name)
+        .bind(&id)
+        .bind(&now)
+        .bind(&now)
+        .bind(resource.to_string())
+        .bind(derived.regular)
+        .bind(external_id)
+        .bind(user_name)
+        .bind(display_name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        unique::claim(
+            &mut tx,
+            ctx.tenant_id(),
+            &resource_type.name,
+            pk,
+            &layout.unique,
+            &stored,
+        )
+        .await?;
+        if let (Some(attr), Some(items)) = (&layout.members, &items) {
+            members::insert(&mut tx, pk, 0, items, attr).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn get_impl(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        id: &str,
+        hint: &ReadHint,
+    ) -> Result<Value, StoreError> {
+        let layout = self.layout(resource_type);
+        let skip_members = layout
+            .members
+            .as_ref()
+            .is_none_or(|attr| hint.omit.iter().any(|o| o == &attr.name));
+        let resource = if skip_members {
+            let mut conn = self.pools.reader.acquire().await.map_err(backend)?;
+            Self::find(&mut conn, ctx, resource_type, id).await?.body
+        } else {
+            // Body and rows from one snapshot.
+            let mut tx = self.pools.reader.begin().await.map_err(backend)?;
+            let row = Self::find(&mut tx, ctx, resource_type, id).await?;
+            let full = Self::with_members(&mut tx, &layout, row.pk, row.body).await?;
+            tx.commit().await.map_err(backend)?;
+            full
+        };
+        Ok(if hint.is_empty() {
+            resource
+        } else {
+            project_hint(&resource, hint)
+        })
+    }
+
+    async fn replace_impl(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        id: &str,
+        resource: Value,
+        expected: Option<&Version>,
+    ) -> Result<Value, StoreError> {
+        if !resource.is_object() {
+            return Err(not_an_object());
+        }
+        let mut tx = self.begin_write().await?;
+        let row = Self::find(&mut tx, ctx, resource_type, id).await?;
+        row.check(expected)?;
+        let stored = self
+            .write_existing(&mut tx, ctx, resource_type, &row, id, resource)
+            .await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn delete_impl(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        id: &str,
+        expected: Option<&Version>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = Self::find(&mut tx, ctx, resource_type, id).await?;
+        row.check(expected)?;
+        // Membership rows and unique values go with it (ON DELETE CASCADE).
+        sqlx::query("DELETE FROM resources WHERE pk = ?")
+            .bind(row.pk)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    /// Re-derives lookup keys, regular flags, unique values and membership keys of every
+    /// row when the registry's facts differ from the ones the database was indexed with.
+    async fn reindex_if_needed(&self) -> Result<(), StoreError> {
+        let wanted = fingerprint(&self.registry);
+        let mut tx = self.begin_write().await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT value FROM store_meta WHERE key = 'layout'")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if stored.as_deref() == Some(wanted.as_str()) {
+            return Ok(());
+        }
+        let rows = sqlx::query("SELECT pk, tenant, resource_type, body FROM resources")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for row in rows {
+            let pk: i64 = row.try_get(0).map_err(backend)?;
+            let tenant: String = row.try_get(1).map_err(backend)?;
+            let type_name: String = row.try_get(2).map_err(backend)?;
+            let body = parse_body(row.try_get(3).map_err(backend)?)?;
+            let Some(resource_type) = self.registry.resource_type(&type_name) else {
+                // A type the registry no longer has: unreachable through the service; its
+                // rows stay as they are.
+                continue;
+            };
+            let layout = self.layout(resource_type);
+            let full = Self::with_members(&mut tx, &layout, pk, body).await?;
+            let derived = self.derive(&layout, resource_type, &full);
+            let [external_id, user_name, display_name] = derived.keys;
+            sqlx::query(
+                "UPDATE resources SET regular = ?, external_id_key = ?, user_name_key = ?, \
+                 display_name_key = ? WHERE pk = ?",
+            )
+            .bind(derived.regular)
+            .bind(external_id)
+            .bind(user_name)
+            .bind(display_name)
+            .bind(pk)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            unique::claim(&mut tx, &tenant, &type_name, pk, &layout.unique, &full).await?;
+            if let Some(attr) = &layout.members {
+                let mut body = full;
+                if let Some(items) = members::take(&mut body, attr) {
+                    members::clear(&mut tx, pk).await?;
+                    members::insert(&mut tx, pk, 0, &items, attr).await?;
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO store_meta (key, value) VALUES ('layout', ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(&wanted)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+}
+
+impl Store for SqliteStore {
+    fn create<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        resource: Value,
+    ) -> BoxFuture<'a, Result<Value, StoreError>> {
+        Box::pin(self.create_impl(ctx, resource_type, resource))
+    }
+
+    fn get<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        id: &'a str,
+        hint: &'a ReadHint,
+    ) -> BoxFuture<'a, Result<Value, StoreError>> {
+        Box::pin(self.get_impl(ctx, resource_type, id, hint))
+    }
+
+    fn replace<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        id: &'a str,
+        resource: Value,
+        expected: Option<&'a Version>,
+    ) -> BoxFuture<'a, Result<Value, StoreError>> {
+        Box::pin(self.replace_impl(ctx, resource_type, id, resource, expected))
+    }
+
+    fn delete<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        id: &'a str,
+        expected: Option<&'a Version>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.delete_impl(ctx, resource_type, id, expected))
+    }
+
+    fn search<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        query: &'a SearchQuery,
+    ) -> BoxFuture<'a, Result<Page, StoreError>> {
+        Box::pin(self.search_impl(ctx, resource_type, query))
+    }
+
+    fn patch<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        resource_type: &'a ResourceType,
+        id: &'a str,
+        request: &'a PatchRequest<'a>,
+    ) -> BoxFuture<'a, Result<PatchOutcome, StoreError>> {
+        Box::pin(self.patch_impl(ctx, resource_type, id, request))
+    }
+}
