@@ -1091,7 +1091,11 @@ impl<'a> Engine<'a> {
                 split.push(key.clone());
             }
         }
-        probe.insert("schemas".into(), Value::Array(schemas));
+        // A request that wrote `schemas` has it checked as written (RFC 7643 §3); otherwise
+        // the probe lists the base schema and the extensions it holds.
+        if !probe.contains_key("schemas") {
+            probe.insert("schemas".into(), Value::Array(schemas));
+        }
         let mut probe = Value::Object(probe);
         let result = validate(
             self.registry,

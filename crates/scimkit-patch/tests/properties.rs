@@ -202,3 +202,30 @@ fn replace_unknown_attribute_with_empty_array_stores_nothing() {
     };
     check(group(0), "Group", vec![op], Preset::Entra).unwrap();
 }
+
+/// Regression (fuzz `patch_apply`): `add schemas [{"value": ...}]` was accepted because the
+/// schema check ran on a stand-in `schemas`; the written `schemas` is now validated.
+#[test]
+fn adding_objects_to_schemas_is_refused() {
+    let op = PatchOperation {
+        op: PatchOpKind::Add,
+        op_is_rfc_spelling: true,
+        path: Some("schemas".into()),
+        value: Some(json!([{"value": "u0"}, {"value": "u3meta"}, {"value": "u3"}])),
+    };
+    for preset in Preset::ALL {
+        let registry = SchemaRegistry::core();
+        let users = registry.resource_type("User").unwrap();
+        let mut u = user(0x1ff);
+        let err = apply(
+            &mut u,
+            &PatchOp::new(vec![op.clone()]),
+            &registry,
+            users,
+            &PatchOptions::preset(preset),
+        );
+        assert!(err.is_err(), "{preset}");
+        assert_eq!(u, user(0x1ff));
+        check(user(0x1ff), "User", vec![op.clone()], preset).unwrap();
+    }
+}
