@@ -24,8 +24,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod auth;
+mod config;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod events;
+mod policy;
+mod service;
 pub mod store;
 mod tenant;
 
@@ -34,4 +39,13 @@ pub use store::{
     ReadHint, SearchQuery, SortSpec, Store, StoreError, UniqueAttribute, UniqueAttributes, Version,
     new_id, normalise_unique, now_timestamp, patch_by_replace, project_hint, stamp_meta,
 };
+pub use auth::{Authenticator, Principal, TokenAuthenticator, TokenHash, generate_token};
+pub use config::{
+    DEFAULT_BULK_MAX_OPERATIONS, DEFAULT_BULK_MAX_PAYLOAD_BYTES, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_FILTER_LEN, DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, Limits, ServiceConfig,
+};
+pub use events::{Change, Event, EventLog, EventSink, NoEvents};
+pub use policy::{AllowedEmailDomains, ValidationPolicy};
+pub use service::{MeResolver, MeTarget, ScimService, ScimServiceBuilder};
+pub use service::wire::SCIM_JSON;
 pub use tenant::{CompatPreset, PatchResponse, RequestContext, Tenant, UnknownPreset};

@@ -1,0 +1,312 @@
+//! Single-resource operations: create (RFC 7644 §3.3), get (§3.4.1), replace (§3.5.1),
+//! modify (§3.5.2), delete (§3.6), with ETags (§3.14).
+
+use http::Method;
+use http::header;
+use scimkit_schema::{
+    Mutability, Operation, PatchOp, ResourceType, SchemaRegistry, ScimError, canonicalize,
+    validate,
+};
+use serde_json::Value;
+
+use super::projection::Projection;
+use super::wire::{Reply, TagList};
+use super::{Call, changes, method_not_allowed};
+use crate::store::{ReadHint, StoreError, Version};
+
+/// Conditional-request headers (RFC 7644 §3.14), from HTTP or from a bulk `version`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Preconditions {
+    pub(crate) if_match: Option<TagList>,
+    pub(crate) if_none_match: Option<TagList>,
+}
+
+impl Preconditions {
+    pub(crate) fn from_headers(headers: &http::HeaderMap) -> Result<Preconditions, ScimError> {
+        Ok(Preconditions {
+            if_match: TagList::from_header(headers, header::IF_MATCH)?,
+            if_none_match: TagList::from_header(headers, header::IF_NONE_MATCH)?,
+        })
+    }
+
+    /// `If-Match` must hold for the current version, else 412.
+    fn check_match(&self, current: Option<&Version>) -> Result<(), ScimError> {
+        match &self.if_match {
+            Some(tags) if !tags.matches(current) => Err(StoreError::VersionMismatch {
+                current: current.cloned().unwrap_or_else(|| Version::new("")),
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// How many times a PUT without `If-Match` is retried when a concurrent writer wins.
+const REPLACE_ATTEMPTS: u32 = 16;
+
+pub(crate) async fn dispatch(
+    call: &Call<'_>,
+    method: &Method,
+    rt: &ResourceType,
+    id: &str,
+    body: &[u8],
+) -> Result<Reply, ScimError> {
+    let pre = Preconditions::from_headers(call.headers)?;
+    let projection = projection(call, rt)?;
+    match *method {
+        Method::GET => get(call, rt, id, &pre, &projection).await,
+        Method::PUT => replace(call, rt, id, parse_body(body)?, &pre, &projection).await,
+        Method::PATCH => patch(call, rt, id, body, &pre, &projection).await,
+        Method::DELETE => delete(call, rt, id, &pre).await,
+        _ => Err(method_not_allowed(method, &format!("{}/{{id}}", rt.endpoint))),
+    }
+}
+
+pub(crate) fn projection(call: &Call<'_>, rt: &ResourceType) -> Result<Projection, ScimError> {
+    Projection::parse(
+        call.query.get("attributes"),
+        call.query.get("excludedAttributes"),
+        call.registry(),
+        Some(rt),
+    )
+}
+
+/// Parses a request body as JSON.
+///
+/// # Errors
+/// 400 `invalidSyntax` naming line and column.
+pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ScimError::invalid_syntax("the request body is empty; a JSON object is required"));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ScimError::invalid_syntax(format!("the request body is not valid JSON: {e} (RFC 7644 §3.12)"))
+    })
+}
+
+/// The stored resource as the client sees it: `meta.location` added, projected.
+pub(crate) fn render(call: &Call<'_>, rt: &ResourceType, mut resource: Value, projection: &Projection) -> Value {
+    if let Some(id) = resource.get("id").and_then(Value::as_str).map(str::to_owned)
+        && let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut)
+    {
+        meta.insert("location".into(), Value::String(call.location(rt, &id)));
+    }
+    projection.apply(call.registry(), rt, &mut resource);
+    resource
+}
+
+fn reply_resource(call: &Call<'_>, rt: &ResourceType, status: u16, resource: Value, projection: &Projection) -> Reply {
+    let version = Version::of(&resource);
+    let id = resource.get("id").and_then(Value::as_str).map(str::to_owned);
+    let mut reply = Reply::json(status, render(call, rt, resource, projection));
+    reply.version = version;
+    if status == 201 {
+        reply.location = id.map(|id| call.location(rt, &id));
+    }
+    reply
+}
+
+/// Runs the tenant's and the host's policies.
+pub(crate) fn check_policies(call: &Call<'_>, rt: &ResourceType, resource: &Value) -> Result<(), ScimError> {
+    for policy in &call.inner.policies {
+        policy.check(call.ctx, rt, resource)?;
+    }
+    Ok(())
+}
+
+/// Removes writeOnly attributes (e.g. `password`): scimkit never stores them (RFC 7643 §9.2
+/// forbids keeping passwords in the clear; policies saw them before this).
+pub(crate) fn strip_write_only(registry: &SchemaRegistry, rt: &ResourceType, resource: &mut Value) {
+    let Some(object) = resource.as_object_mut() else {
+        return;
+    };
+    if let Some(base) = registry.base_schema(rt) {
+        for def in base.attributes.iter().filter(|d| d.mutability == Mutability::WriteOnly) {
+            object.remove(&def.name);
+        }
+    }
+    for schema in registry.extension_schemas(rt) {
+        if let Some(Value::Object(inner)) = object.get_mut(&schema.id) {
+            for def in schema.attributes.iter().filter(|d| d.mutability == Mutability::WriteOnly) {
+                inner.remove(&def.name);
+            }
+        }
+    }
+}
+
+/// Canonicalises and validates a request resource with the tenant's compatibility preset.
+pub(crate) fn prepare(call: &Call<'_>, rt: &ResourceType, mut resource: Value, operation: Operation<'_>) -> Result<Value, ScimError> {
+    let compat = call.ctx.tenant.compat.body_compat();
+    canonicalize(call.registry(), rt, &mut resource, &compat)?;
+    validate(call.registry(), rt, &mut resource, operation, &compat)?;
+    Ok(resource)
+}
+
+fn record(call: &Call<'_>, events: Vec<crate::events::Event>) {
+    for event in events {
+        call.inner.events.record(event);
+    }
+}
+
+pub(crate) async fn create(call: &Call<'_>, rt: &ResourceType, body: &[u8]) -> Result<Reply, ScimError> {
+    let projection = projection(call, rt)?;
+    create_value(call, rt, parse_body(body)?, &projection).await
+}
+
+pub(crate) async fn create_value(call: &Call<'_>, rt: &ResourceType, body: Value, projection: &Projection) -> Result<Reply, ScimError> {
+    let mut resource = prepare(call, rt, body, Operation::Create)?;
+    check_policies(call, rt, &resource)?;
+    strip_write_only(call.registry(), rt, &mut resource);
+    let stored = call.inner.store.create(call.ctx, rt, resource).await?;
+    if let Some(id) = stored.get("id").and_then(Value::as_str) {
+        record(call, changes::created(call.ctx, &rt.name, id));
+    }
+    Ok(reply_resource(call, rt, 201, stored, projection))
+}
+
+pub(crate) async fn get(call: &Call<'_>, rt: &ResourceType, id: &str, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
+    let hint = projection.hint();
+    let resource = call.inner.store.get(call.ctx, rt, id, &hint).await?;
+    let version = Version::of(&resource);
+    if let Some(tags) = &pre.if_none_match
+        && tags.matches(version.as_ref())
+    {
+        let mut reply = Reply::empty(304);
+        reply.version = version;
+        return Ok(reply);
+    }
+    pre.check_match(version.as_ref())?;
+    Ok(reply_resource(call, rt, 200, resource, projection))
+}
+
+/// Immutable attributes a PUT body leaves out keep their stored value (RFC 7644 §3.5.1:
+/// "if no value is provided, the existing value is retained" is how we read the immutable
+/// rule; `validate` already refused changed values).
+fn keep_immutable(registry: &SchemaRegistry, rt: &ResourceType, new: &mut Value, current: &Value) {
+    let (Some(new), Some(current)) = (new.as_object_mut(), current.as_object()) else {
+        return;
+    };
+    let absent = |v: Option<&Value>| v.is_none_or(Value::is_null);
+    if let Some(base) = registry.base_schema(rt) {
+        for def in base.attributes.iter().filter(|d| d.mutability == Mutability::Immutable) {
+            if absent(new.get(&def.name))
+                && let Some(old) = current.get(&def.name)
+            {
+                new.insert(def.name.clone(), old.clone());
+            }
+        }
+    }
+    for schema in registry.extension_schemas(rt) {
+        for def in schema.attributes.iter().filter(|d| d.mutability == Mutability::Immutable) {
+            let old = current.get(&schema.id).and_then(|e| e.get(&def.name));
+            let missing = absent(new.get(&schema.id).and_then(|e| e.get(&def.name)));
+            if let (Some(old), true) = (old, missing)
+                && let Value::Object(ext) = new
+                    .entry(schema.id.clone())
+                    .or_insert_with(|| Value::Object(Default::default()))
+            {
+                ext.insert(def.name.clone(), old.clone());
+            }
+        }
+    }
+}
+
+pub(crate) async fn replace(call: &Call<'_>, rt: &ResourceType, id: &str, body: Value, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
+    let store = &call.inner.store;
+    let full = ReadHint::default();
+    for attempt in 1..=REPLACE_ATTEMPTS {
+        let current = store.get(call.ctx, rt, id, &full).await?;
+        let version = Version::of(&current);
+        pre.check_match(version.as_ref())?;
+        let mut resource = prepare(call, rt, body.clone(), Operation::Replace { current: &current })?;
+        keep_immutable(call.registry(), rt, &mut resource, &current);
+        check_policies(call, rt, &resource)?;
+        strip_write_only(call.registry(), rt, &mut resource);
+        match store.replace(call.ctx, rt, id, resource, version.as_ref()).await {
+            Ok(stored) => {
+                record(call, changes::updated(call.ctx, &rt.name, id, &current, &stored));
+                return Ok(reply_resource(call, rt, 200, stored, projection));
+            }
+            Err(StoreError::VersionMismatch { .. }) if pre.if_match.is_none() && attempt < REPLACE_ATTEMPTS => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Err(ScimError::with_status(409, "the resource kept changing under concurrent writes; retry the request"))
+}
+
+pub(crate) async fn delete(call: &Call<'_>, rt: &ResourceType, id: &str, pre: &Preconditions) -> Result<Reply, ScimError> {
+    let store = &call.inner.store;
+    let expected = match &pre.if_match {
+        Some(tags) => {
+            let current = store.get(call.ctx, rt, id, &ReadHint::default()).await?;
+            let version = Version::of(&current);
+            if !tags.matches(version.as_ref()) {
+                pre.check_match(version.as_ref())?;
+            }
+            version
+        }
+        None => None,
+    };
+    store.delete(call.ctx, rt, id, expected.as_ref()).await?;
+    record(call, changes::deleted(call.ctx, &rt.name, id));
+    if rt.name == "User" && call.inner.config.remove_deleted_members {
+        remove_from_groups(call, id).await?;
+    }
+    Ok(Reply::empty(204))
+}
+
+/// Removes a deleted user from every group's `members` (one PATCH per group, so a native
+/// store does it as a row delete).
+async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> {
+    let Some(groups) = call.registry().resource_type("Group") else {
+        return Ok(());
+    };
+    let filter_text = format!("members[value eq {}]", Value::String(id.to_owned()));
+    let filter = scimkit_filter::parse_filter(&filter_text).map_err(ScimError::from)?;
+    let mut query = crate::store::SearchQuery::all(u64::MAX).with_filter(filter);
+    query.hint = ReadHint { omit: vec!["members".into()] };
+    let page = call.inner.store.search(call.ctx, groups, &query).await?;
+    let patch: PatchOp = serde_json::from_value(serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "remove", "path": filter_text}]
+    }))
+    .map_err(|e| ScimError::with_status(500, e.to_string()))?;
+    let apply = |group: &mut Value| -> Result<bool, ScimError> {
+        let Some(members) = group.get_mut("members").and_then(Value::as_array_mut) else {
+            return Ok(false);
+        };
+        let before = members.len();
+        members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
+        Ok(members.len() != before)
+    };
+    for group in page.resources {
+        let Some(gid) = group.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let request = crate::store::PatchRequest::new(&patch, &apply);
+        match call.inner.store.patch(call.ctx, groups, gid, &request).await {
+            Ok(outcome) if outcome.changed => record(
+                call,
+                changes::membership(
+                    call.ctx,
+                    &groups.name,
+                    gid,
+                    crate::store::MembershipDelta { added: Vec::new(), removed: vec![id.to_owned()] },
+                ),
+            ),
+            Ok(_) | Err(StoreError::NotFound) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn patch(call: &Call<'_>, rt: &ResourceType, id: &str, body: &[u8], pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
+    let patch = PatchOp::from_json(body)?;
+    patch_value(call, rt, id, &patch, pre, projection).await
+}
+
+pub(crate) async fn patch_value(call: &Call<'_>, rt: &ResourceType, id: &str, patch: &PatchOp, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
+    let _ = (call, rt, id, patch, pre, projection);
+    Err(ScimError::with_status(501, "PATCH is not available yet (RFC 7644 §3.5.2)"))
+}
