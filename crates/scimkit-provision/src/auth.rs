@@ -208,7 +208,10 @@ mod tests {
         let auth = TokenAuthenticator::new();
         auth.insert("a", Tenant::new("acme"));
         auth.insert("b", Tenant::new("acme"));
-        assert_eq!(auth.update_tenant(Tenant::new("acme").with_enabled(false)), 2);
+        assert_eq!(
+            auth.update_tenant(Tenant::new("acme").with_enabled(false)),
+            2
+        );
         assert!(!auth.lookup("a").unwrap().enabled);
         assert!(auth.remove("a"));
         assert!(!auth.remove("a"));

@@ -1,5 +1,12 @@
-//! SCIM 2.0 provisioning core (RFC 7644): a storage-agnostic [`Store`] trait with a reference
-//! [`InMemoryStore`] and a reusable conformance suite.
+//! SCIM 2.0 provisioning core (RFC 7644): the protocol as a framework-agnostic service on
+//! `http` types ([`ScimService`]), over a storage-agnostic [`Store`] trait with a reference
+//! [`InMemoryStore`] and a reusable conformance suite ([`conformance`], feature
+//! `conformance`).
+//!
+//! The host application supplies a store, an [`Authenticator`] (bearer token → [`Tenant`];
+//! [`TokenAuthenticator`] keeps SHA-256 digests and compares in constant time), and
+//! optionally [`ValidationPolicy`]s, an [`EventSink`] and a [`MeResolver`]; it mounts the
+//! service in any web framework (`handle(http::Request<Vec<u8>>)`).
 //!
 //! # Example
 //!
@@ -34,11 +41,6 @@ mod service;
 pub mod store;
 mod tenant;
 
-pub use store::{
-    ApplyPatch, BoxFuture, InMemoryStore, MembershipDelta, Page, PatchOutcome, PatchRequest,
-    ReadHint, SearchQuery, SortSpec, Store, StoreError, UniqueAttribute, UniqueAttributes, Version,
-    new_id, normalise_unique, now_timestamp, patch_by_replace, project_hint, stamp_meta,
-};
 pub use auth::{Authenticator, Principal, TokenAuthenticator, TokenHash, generate_token};
 pub use config::{
     DEFAULT_BULK_MAX_OPERATIONS, DEFAULT_BULK_MAX_PAYLOAD_BYTES, DEFAULT_MAX_BODY_BYTES,
@@ -46,6 +48,12 @@ pub use config::{
 };
 pub use events::{Change, Event, EventLog, EventSink, NoEvents};
 pub use policy::{AllowedEmailDomains, ValidationPolicy};
-pub use service::{MeResolver, MeTarget, ScimService, ScimServiceBuilder};
+pub use scimkit_patch::{PatchOptions, Preset};
 pub use service::wire::SCIM_JSON;
-pub use tenant::{CompatPreset, PatchResponse, RequestContext, Tenant, UnknownPreset};
+pub use service::{MeResolver, MeTarget, ScimService, ScimServiceBuilder};
+pub use store::{
+    ApplyPatch, BoxFuture, InMemoryStore, MembershipDelta, Page, PatchOutcome, PatchRequest,
+    ReadHint, SearchQuery, SortSpec, Store, StoreError, UniqueAttribute, UniqueAttributes, Version,
+    new_id, normalise_unique, now_timestamp, patch_by_replace, project_hint, stamp_meta,
+};
+pub use tenant::{PatchResponse, RequestContext, Tenant};

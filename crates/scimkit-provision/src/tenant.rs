@@ -1,7 +1,8 @@
 //! Tenants and the per-request context every store call carries (RFC 7644 §6).
 
-use std::fmt;
 use std::sync::Arc;
+
+use scimkit_patch::{PatchOptions, Preset};
 
 /// One customer workspace: its own data (strict isolation in every store), its own switch
 /// and its own compatibility settings. A bearer token selects it (see
@@ -34,20 +35,21 @@ pub struct Tenant {
     /// How PATCH answers on success: 200 with the resource (the default) or 204 No Content
     /// (RFC 7644 §3.5.2; a request with `attributes` always gets 200).
     pub patch_response: PatchResponse,
-    /// The IdP compatibility preset: request body coercions and PATCH semantics.
-    pub compat: CompatPreset,
+    /// The IdP compatibility preset: PATCH dialect ([`scimkit_patch::PatchOptions::preset`]),
+    /// request body coercions (its `compat`) and filter grammar (its `filter`).
+    pub preset: Preset,
 }
 
 impl Tenant {
     /// An enabled tenant with no domain restriction, 200 PATCH responses and the
-    /// [`CompatPreset::Lenient`] preset.
+    /// [`Preset::Lenient`] preset.
     pub fn new(id: impl Into<String>) -> Tenant {
         Tenant {
             id: id.into(),
             enabled: true,
             allowed_email_domains: Vec::new(),
             patch_response: PatchResponse::Resource,
-            compat: CompatPreset::Lenient,
+            preset: Preset::Lenient,
         }
     }
 
@@ -73,9 +75,14 @@ impl Tenant {
     }
 
     /// Sets the compatibility preset (builder style).
-    pub fn with_compat(mut self, compat: CompatPreset) -> Tenant {
-        self.compat = compat;
+    pub fn with_preset(mut self, preset: Preset) -> Tenant {
+        self.preset = preset;
         self
+    }
+
+    /// The PATCH options of the tenant's preset.
+    pub fn patch_options(&self) -> PatchOptions {
+        PatchOptions::preset(self.preset)
     }
 
     /// Sets how PATCH answers (builder style).
@@ -94,89 +101,6 @@ pub enum PatchResponse {
     Resource,
     /// 204 with no body (but `ETag`), unless the request named `attributes`.
     NoContent,
-}
-
-/// The identity-provider compatibility preset of a tenant: one name that decides how request
-/// bodies are coerced ([`scimkit_schema::Compat`]) and, once PATCH is wired, which PATCH
-/// dialects are accepted. Parsed from `strict`, `entra`, `entra-legacy`, `okta`, `lenient`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum CompatPreset {
-    /// RFC 7643 / 7644 only: no coercions, unknown attributes refused.
-    Strict,
-    /// Microsoft Entra ID with `aadOptscim062020` (the RFC-compliant dialect).
-    Entra,
-    /// Microsoft Entra ID without the flag (capitalised ops, string booleans, value arrays on
-    /// remove).
-    EntraLegacy,
-    /// Okta.
-    Okta,
-    /// Everything any supported IdP sends. The default.
-    #[default]
-    Lenient,
-}
-
-impl CompatPreset {
-    /// Every preset, in documentation order.
-    pub const ALL: [CompatPreset; 5] = [
-        CompatPreset::Strict,
-        CompatPreset::Entra,
-        CompatPreset::EntraLegacy,
-        CompatPreset::Okta,
-        CompatPreset::Lenient,
-    ];
-
-    /// The preset's name as accepted by [`str::parse`].
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CompatPreset::Strict => "strict",
-            CompatPreset::Entra => "entra",
-            CompatPreset::EntraLegacy => "entra-legacy",
-            CompatPreset::Okta => "okta",
-            CompatPreset::Lenient => "lenient",
-        }
-    }
-
-    /// The request-body coercions of this preset: [`Compat::strict`](scimkit_schema::Compat::strict)
-    /// for `strict`, [`Compat::lenient`](scimkit_schema::Compat::lenient) for the others (each
-    /// IdP preset needs at least one of its coercions, and none of them loses data).
-    pub fn body_compat(self) -> scimkit_schema::Compat {
-        match self {
-            CompatPreset::Strict => scimkit_schema::Compat::strict(),
-            _ => scimkit_schema::Compat::lenient(),
-        }
-    }
-
-    /// The filter grammar of this preset: the RFC grammar for `strict`, plus Entra's
-    /// `emails[type eq "work"].value eq "x"` form for the others.
-    pub fn filter_options(self) -> scimkit_filter::FilterOptions {
-        match self {
-            CompatPreset::Strict => scimkit_filter::FilterOptions::strict(),
-            _ => scimkit_filter::FilterOptions::lenient(),
-        }
-    }
-}
-
-impl fmt::Display for CompatPreset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// An unknown preset name.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown compatibility preset {0:?} (expected strict, entra, entra-legacy, okta or lenient)"
-)]
-pub struct UnknownPreset(pub String);
-
-impl std::str::FromStr for CompatPreset {
-    type Err = UnknownPreset;
-    fn from_str(s: &str) -> Result<CompatPreset, UnknownPreset> {
-        CompatPreset::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownPreset(s.to_owned()))
-    }
 }
 
 /// What every store call and hook receives: the authenticated tenant and, when the
@@ -214,13 +138,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn presets_parse_and_print() {
-        for preset in CompatPreset::ALL {
-            assert_eq!(preset.as_str().parse::<CompatPreset>(), Ok(preset));
-        }
-        assert_eq!("Entra-Legacy".parse(), Ok(CompatPreset::EntraLegacy));
-        assert!("loose".parse::<CompatPreset>().is_err());
-        assert_eq!(CompatPreset::default(), CompatPreset::Lenient);
+    fn default_preset_is_lenient() {
+        let t = Tenant::new("t").with_preset(Preset::Okta);
+        assert_eq!(Tenant::new("t").preset, Preset::Lenient);
+        assert!(t.patch_options().pathless_own_id);
     }
 
     #[test]

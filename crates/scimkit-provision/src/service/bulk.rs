@@ -12,14 +12,13 @@
 use std::collections::{HashMap, HashSet};
 
 use scimkit_schema::{
-    BulkMethod, BulkOperation, BulkOperationResponse, BulkRequest, BulkResponse, PatchOp,
-    ScimError,
+    BulkMethod, BulkOperation, BulkOperationResponse, BulkRequest, BulkResponse, PatchOp, ScimError,
 };
 use serde_json::{Map, Value, json};
 
-use super::projection::Projection;
 use super::resources::{self, Preconditions};
 use super::route::Route;
+use super::view::View;
 use super::wire::{Reply, TagList};
 use super::{Call, changes};
 use crate::store::{PatchRequest, StoreError, Version};
@@ -99,27 +98,40 @@ fn strip_unresolved(op: usize, data: &mut Value, unresolved: &HashSet<String>) -
         refs_in(v, &mut refs);
         refs.iter().any(|r| unresolved.contains(r))
     };
-    let strip = |object: &mut Map<String, Value>, extension: Option<String>, out: &mut Vec<Deferred>| {
-        let keys: Vec<String> = object.keys().cloned().collect();
-        for key in keys {
-            let Some(value) = object.get_mut(&key) else { continue };
-            match value {
-                Value::Array(items) => {
-                    let (bad, good): (Vec<Value>, Vec<Value>) =
-                        std::mem::take(items).into_iter().partition(&has_unresolved);
-                    *items = good;
-                    if !bad.is_empty() {
-                        out.push(Deferred { op, extension: extension.clone(), attribute: key, value: Value::Array(bad) });
+    let strip =
+        |object: &mut Map<String, Value>, extension: Option<String>, out: &mut Vec<Deferred>| {
+            let keys: Vec<String> = object.keys().cloned().collect();
+            for key in keys {
+                let Some(value) = object.get_mut(&key) else {
+                    continue;
+                };
+                match value {
+                    Value::Array(items) => {
+                        let (bad, good): (Vec<Value>, Vec<Value>) =
+                            std::mem::take(items).into_iter().partition(&has_unresolved);
+                        *items = good;
+                        if !bad.is_empty() {
+                            out.push(Deferred {
+                                op,
+                                extension: extension.clone(),
+                                attribute: key,
+                                value: Value::Array(bad),
+                            });
+                        }
                     }
+                    other if has_unresolved(other) => {
+                        let removed = object.remove(&key).unwrap_or(Value::Null);
+                        out.push(Deferred {
+                            op,
+                            extension: extension.clone(),
+                            attribute: key,
+                            value: removed,
+                        });
+                    }
+                    _ => {}
                 }
-                other if has_unresolved(other) => {
-                    let removed = object.remove(&key).unwrap_or(Value::Null);
-                    out.push(Deferred { op, extension: extension.clone(), attribute: key, value: removed });
-                }
-                _ => {}
             }
-        }
-    };
+        };
     if let Value::Object(object) = data {
         let extensions: Vec<String> = object
             .iter()
@@ -173,12 +185,12 @@ pub(crate) async fn handle(call: &Call<'_>, body: &[u8]) -> Result<Reply, ScimEr
     let ops = &request.operations;
     let mut defined: HashSet<String> = HashSet::new();
     for op in ops {
-        if let Some(bulk_id) = &op.bulk_id {
-            if !defined.insert(bulk_id.clone()) {
-                return Err(ScimError::invalid_value(format!(
-                    "bulkId {bulk_id:?} is used by more than one operation (RFC 7644 §3.7)"
-                )));
-            }
+        if let Some(bulk_id) = &op.bulk_id
+            && !defined.insert(bulk_id.clone())
+        {
+            return Err(ScimError::invalid_value(format!(
+                "bulkId {bulk_id:?} is used by more than one operation (RFC 7644 §3.7)"
+            )));
         }
     }
     let defined_by_post: HashSet<&str> = ops
@@ -205,14 +217,18 @@ pub(crate) async fn handle(call: &Call<'_>, body: &[u8]) -> Result<Reply, ScimEr
             }
             let op = &ops[i];
             let refs = operation_refs(op);
-            let outcome = if let Some(r) = refs.iter().find(|r| !defined_by_post.contains(r.as_str())) {
+            let outcome = if let Some(r) =
+                refs.iter().find(|r| !defined_by_post.contains(r.as_str()))
+            {
                 Some(Err(ScimError::invalid_value(format!(
                     "bulkId:{r} is not defined by a POST of this request (RFC 7644 §3.7.2)"
                 ))))
             } else if let Some(r) = refs.iter().find(|r| failed.contains(*r)) {
                 Some(Err(ScimError::with_status(
                     409,
-                    format!("bulkId:{r} could not be resolved: its operation failed (RFC 7644 §3.7.1)"),
+                    format!(
+                        "bulkId:{r} could not be resolved: its operation failed (RFC 7644 §3.7.1)"
+                    ),
                 )))
             } else if refs.iter().all(|r| resolved.contains_key(r)) {
                 Some(run(call, op, op.data.clone(), &resolved).await)
@@ -232,9 +248,15 @@ pub(crate) async fn handle(call: &Call<'_>, body: &[u8]) -> Result<Reply, ScimEr
             continue;
         }
         // Every pending operation waits for another: break the cycle at the first POST.
-        let Some(pos) = pending.iter().position(|&i| ops[i].method == BulkMethod::Post) else {
+        let Some(pos) = pending
+            .iter()
+            .position(|&i| ops[i].method == BulkMethod::Post)
+        else {
             for &i in &pending {
-                let err = ScimError::with_status(409, "circular bulkId references could not be resolved (RFC 7644 §3.7.1)");
+                let err = ScimError::with_status(
+                    409,
+                    "circular bulkId references could not be resolved (RFC 7644 §3.7.1)",
+                );
                 results[i] = Some(error_response(&ops[i], &err));
             }
             break;
@@ -252,13 +274,16 @@ pub(crate) async fn handle(call: &Call<'_>, body: &[u8]) -> Result<Reply, ScimEr
     }
 
     for item in deferred {
-        let Some(Some(done)) = results.get(item.op) else { continue };
+        let Some(Some(done)) = results.get(item.op) else {
+            continue;
+        };
         if done.status >= 300 {
             continue;
         }
         let op = &ops[item.op];
         let id = op.bulk_id.as_ref().and_then(|b| resolved.get(b)).cloned();
-        let (Some(id), Ok(Route::Type(rt))) = (id, Route::parse(call.registry(), "", &op.path)) else {
+        let (Some(id), Ok(Route::Type(rt))) = (id, Route::parse(call.registry(), "", &op.path))
+        else {
             continue;
         };
         let mut value = item.value;
@@ -272,7 +297,10 @@ pub(crate) async fn handle(call: &Call<'_>, body: &[u8]) -> Result<Reply, ScimEr
 
     let operations = results.into_iter().flatten().collect();
     let response = BulkResponse::new(operations);
-    Ok(Reply::json(200, serde_json::to_value(response).unwrap_or(Value::Null)))
+    Ok(Reply::json(
+        200,
+        serde_json::to_value(response).unwrap_or(Value::Null),
+    ))
 }
 
 fn record(
@@ -320,21 +348,26 @@ async fn run(
         substitute(data, resolved);
     }
     let route = Route::parse(call.registry(), "", &path).map_err(|_| {
-        ScimError::invalid_value(format!("bulk path {path:?} names no resource endpoint (RFC 7644 §3.7)"))
+        ScimError::invalid_value(format!(
+            "bulk path {path:?} names no resource endpoint (RFC 7644 §3.7)"
+        ))
     })?;
     let pre = Preconditions {
         if_match: match &op.version {
-            Some(tag) => Some(TagList::Tags(vec![Version::from_etag(tag).ok_or_else(|| {
-                ScimError::invalid_value(format!("bulk version {tag:?} is not an entity tag"))
-            })?])),
+            Some(tag) => Some(TagList::Tags(vec![Version::from_etag(tag).ok_or_else(
+                || ScimError::invalid_value(format!("bulk version {tag:?} is not an entity tag")),
+            )?])),
             None => None,
         },
         if_none_match: None,
     };
-    let projection = Projection::default();
+    let projection = View::default();
     let need_data = || {
         data.clone().ok_or_else(|| {
-            ScimError::invalid_syntax(format!("bulk {:?} operation needs \"data\" (RFC 7644 §3.7)", op.method))
+            ScimError::invalid_syntax(format!(
+                "bulk {:?} operation needs \"data\" (RFC 7644 §3.7)",
+                op.method
+            ))
         })
     };
     let with_location = |mut reply: Reply, rt: &scimkit_schema::ResourceType, id: &str| {
@@ -365,7 +398,9 @@ async fn run(
                 })),
                 other => serde_json::from_value(other),
             }
-            .map_err(|e| ScimError::invalid_syntax(format!("bulk PATCH data is not a PatchOp: {e}")))?;
+            .map_err(|e| {
+                ScimError::invalid_syntax(format!("bulk PATCH data is not a PatchOp: {e}"))
+            })?;
             let reply = resources::patch_value(call, rt, &id, &patch, &pre, &projection).await?;
             Ok((with_location(reply, rt, &id), None))
         }
@@ -398,7 +433,9 @@ async fn add_back(
     }))
     .map_err(|e| ScimError::with_status(500, e.to_string()))?;
     let apply = |resource: &mut Value| -> Result<bool, ScimError> {
-        let Some(object) = resource.as_object_mut() else { return Ok(false) };
+        let Some(object) = resource.as_object_mut() else {
+            return Ok(false);
+        };
         let container = match &extension {
             Some(urn) => match object.entry(urn.clone()).or_insert_with(|| json!({})) {
                 Value::Object(inner) => inner,
@@ -444,14 +481,20 @@ mod tests {
     #[test]
     fn references_are_found_and_substituted() {
         let mut refs = Vec::new();
-        refs_in(&json!({"members": [{"value": "bulkId:qwerty"}], "path": "/Groups/bulkId:ytrewq"}), &mut refs);
+        refs_in(
+            &json!({"members": [{"value": "bulkId:qwerty"}], "path": "/Groups/bulkId:ytrewq"}),
+            &mut refs,
+        );
         refs.sort();
         assert_eq!(refs, ["qwerty", "ytrewq"]);
         let resolved = HashMap::from([("qwerty".to_owned(), "92b7".to_owned())]);
         let mut data = json!({"members": [{"value": "bulkId:qwerty"}]});
         substitute(&mut data, &resolved);
         assert_eq!(data, json!({"members": [{"value": "92b7"}]}));
-        assert_eq!(substitute_str("/Users/bulkId:qwerty", &resolved), "/Users/92b7");
+        assert_eq!(
+            substitute_str("/Users/bulkId:qwerty", &resolved),
+            "/Users/92b7"
+        );
     }
 
     #[test]
@@ -460,7 +503,10 @@ mod tests {
         let mut data = json!({"displayName": "G", "members": [{"value": "bulkId:b"}, {"value": "x"}],
             "urn:x:Ext": {"manager": {"value": "bulkId:b"}}});
         let deferred = strip_unresolved(0, &mut data, &unresolved);
-        assert_eq!(data, json!({"displayName": "G", "members": [{"value": "x"}], "urn:x:Ext": {}}));
+        assert_eq!(
+            data,
+            json!({"displayName": "G", "members": [{"value": "x"}], "urn:x:Ext": {}})
+        );
         assert_eq!(deferred.len(), 2);
     }
 }

@@ -39,7 +39,10 @@ fn member_ids(resource: &Value) -> Vec<String> {
 }
 
 fn is_active(resource: &Value) -> bool {
-    resource.get("active").and_then(Value::as_bool).unwrap_or(true)
+    resource
+        .get("active")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
 }
 
 /// The events of an update from `before` to `after` (both as stored, `meta` ignored).
@@ -62,7 +65,11 @@ pub(crate) fn updated(
     }
     if resource_type == "Group" {
         specific.extend(["displayName", "members"]);
-        let name = |r: &Value| r.get("displayName").and_then(Value::as_str).map(str::to_owned);
+        let name = |r: &Value| {
+            r.get("displayName")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         if name(before) != name(after) {
             changes.push(Change::Renamed {
                 from: name(before),
@@ -124,8 +131,16 @@ fn diff(old: &[String], new: &[String]) -> MembershipDelta {
     let old_set: HashSet<&String> = old.iter().collect();
     let new_set: HashSet<&String> = new.iter().collect();
     MembershipDelta {
-        added: new.iter().filter(|m| !old_set.contains(m)).cloned().collect(),
-        removed: old.iter().filter(|m| !new_set.contains(m)).cloned().collect(),
+        added: new
+            .iter()
+            .filter(|m| !old_set.contains(m))
+            .cloned()
+            .collect(),
+        removed: old
+            .iter()
+            .filter(|m| !new_set.contains(m))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -140,16 +155,28 @@ mod tests {
         let kinds = |events: Vec<Event>| events.into_iter().map(|e| e.change).collect::<Vec<_>>();
         let before = json!({"userName": "a", "active": true, "meta": {"version": "1"}});
         let after = json!({"userName": "a", "active": false, "meta": {"version": "2"}});
-        assert_eq!(kinds(updated(&ctx, "User", "u", &before, &after)), [Change::Deactivated]);
-        assert_eq!(kinds(updated(&ctx, "User", "u", &after, &before)), [Change::Reactivated]);
+        assert_eq!(
+            kinds(updated(&ctx, "User", "u", &before, &after)),
+            [Change::Deactivated]
+        );
+        assert_eq!(
+            kinds(updated(&ctx, "User", "u", &after, &before)),
+            [Change::Reactivated]
+        );
         let renamed = json!({"userName": "b", "active": true});
-        assert_eq!(kinds(updated(&ctx, "User", "u", &before, &renamed)), [Change::Updated]);
+        assert_eq!(
+            kinds(updated(&ctx, "User", "u", &before, &renamed)),
+            [Change::Updated]
+        );
         let g1 = json!({"displayName": "A", "members": [{"value": "1"}, {"value": "2"}]});
         let g2 = json!({"displayName": "B", "members": [{"value": "2"}, {"value": "3"}]});
         assert_eq!(
             kinds(updated(&ctx, "Group", "g", &g1, &g2)),
             [
-                Change::Renamed { from: Some("A".into()), to: Some("B".into()) },
+                Change::Renamed {
+                    from: Some("A".into()),
+                    to: Some("B".into())
+                },
                 Change::MembersAdded(vec!["3".into()]),
                 Change::MembersRemoved(vec!["1".into()]),
             ]

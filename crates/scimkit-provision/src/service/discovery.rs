@@ -60,7 +60,10 @@ fn schema_json(inner: &Inner, schema: &scimkit_schema::Schema, base_url: &str) -
     let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
     if let Value::Object(object) = &mut value {
         object.insert("schemas".into(), json!([urn::SCHEMA]));
-        object.insert("meta".into(), meta("Schema", format!("{base_url}/Schemas/{}", schema.id)));
+        object.insert(
+            "meta".into(),
+            meta("Schema", format!("{base_url}/Schemas/{}", schema.id)),
+        );
     }
     let _ = inner;
     value
@@ -72,7 +75,10 @@ fn resource_type_json(rt: &scimkit_schema::ResourceType, base_url: &str) -> Valu
         object.insert("schemas".into(), json!([urn::RESOURCE_TYPE]));
         object.insert(
             "meta".into(),
-            meta("ResourceType", format!("{base_url}/ResourceTypes/{}", rt.name)),
+            meta(
+                "ResourceType",
+                format!("{base_url}/ResourceTypes/{}", rt.name),
+            ),
         );
     }
     value
@@ -92,7 +98,10 @@ pub(crate) fn handle(
     base_url: &str,
 ) -> Result<Reply, ScimError> {
     if *method != Method::GET {
-        return Err(method_not_allowed(method, "a discovery endpoint (RFC 7644 §4)"));
+        return Err(method_not_allowed(
+            method,
+            "a discovery endpoint (RFC 7644 §4)",
+        ));
     }
     if query.get("filter").is_some_and(|f| !f.trim().is_empty()) {
         return Err(ScimError::with_status(
@@ -134,7 +143,9 @@ pub(crate) fn handle(
             .iter()
             .find(|rt| rt.name == *name || rt.name.eq_ignore_ascii_case(name))
             .map(|rt| Reply::json(200, resource_type_json(rt, base_url)))
-            .ok_or_else(|| ScimError::not_found(format!("no resource type {name:?} (RFC 7644 §4)"))),
+            .ok_or_else(|| {
+                ScimError::not_found(format!("no resource type {name:?} (RFC 7644 §4)"))
+            }),
         _ => Err(ScimError::not_found("not a discovery endpoint")),
     }
 }

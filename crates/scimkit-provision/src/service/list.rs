@@ -6,8 +6,8 @@ use scimkit_schema::{ListResponse, ResourceType, ScimError, SearchRequest, SortO
 use serde_json::Value;
 
 use super::Call;
-use super::projection::Projection;
 use super::resources::render;
+use super::view::View;
 use super::wire::{Query, Reply};
 use crate::store::SearchQuery;
 
@@ -71,7 +71,7 @@ fn filter_options(call: &Call<'_>, multi_type: bool) -> FilterOptions {
         } else {
             call.inner.config.unknown_filter_attribute
         },
-        ..call.ctx.tenant.compat.filter_options()
+        ..call.ctx.tenant.patch_options().filter
     }
 }
 
@@ -79,15 +79,23 @@ fn filter_options(call: &Call<'_>, multi_type: bool) -> FilterOptions {
 /// `count` < 0 is 0, no `count` is the default page size, and no page exceeds the maximum.
 fn page(call: &Call<'_>, params: &Params) -> (u64, u64) {
     let limits = &call.inner.config.limits;
-    let start = params.start_index.map_or(1, |s| u64::try_from(s.max(1)).unwrap_or(1));
+    let start = params
+        .start_index
+        .map_or(1, |s| u64::try_from(s.max(1)).unwrap_or(1));
     let count = params
         .count
-        .map_or(limits.default_page_size, |c| u64::try_from(c.max(0)).unwrap_or(0))
+        .map_or(limits.default_page_size, |c| {
+            u64::try_from(c.max(0)).unwrap_or(0)
+        })
         .min(limits.max_page_size);
     (start, count)
 }
 
-fn build_query(call: &Call<'_>, params: &Params, multi_type: bool) -> Result<SearchQuery, ScimError> {
+fn build_query(
+    call: &Call<'_>,
+    params: &Params,
+    multi_type: bool,
+) -> Result<SearchQuery, ScimError> {
     let options = filter_options(call, multi_type);
     let filter = params
         .filter
@@ -118,25 +126,33 @@ fn list_reply(resources: Vec<Value>, total: u64, start: u64) -> Reply {
     Reply::json(200, serde_json::to_value(list).unwrap_or(Value::Null))
 }
 
-pub(crate) async fn query(call: &Call<'_>, rt: &ResourceType, params: Params) -> Result<Reply, ScimError> {
-    let projection = Projection::parse(
+pub(crate) async fn query(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    params: Params,
+) -> Result<Reply, ScimError> {
+    let view = View::parse(
+        call.registry(),
+        rt,
         params.attributes.as_deref(),
         params.excluded.as_deref(),
-        call.registry(),
-        Some(rt),
     )?;
     let mut query = build_query(call, &params, false)?;
-    query.hint = projection.hint();
+    query.hint = view.hint.clone();
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
     let resources = page
         .resources
         .into_iter()
-        .map(|r| render(call, rt, r, &projection))
-        .collect();
+        .map(|r| render(call, rt, r, &view))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(list_reply(resources, page.total_results, query.start_index))
 }
 
-pub(crate) async fn search(call: &Call<'_>, rt: &ResourceType, body: &[u8]) -> Result<Reply, ScimError> {
+pub(crate) async fn search(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    body: &[u8],
+) -> Result<Reply, ScimError> {
     query(call, rt, Params::from_body(body)?).await
 }
 
@@ -148,20 +164,22 @@ pub(crate) async fn search_all(call: &Call<'_>, body: &[u8]) -> Result<Reply, Sc
 /// first `startIndex + count - 1` matches, the results are merged (by the sort key, else
 /// type by type in registry order) and the page is cut from the merge.
 pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, ScimError> {
-    let projection = Projection::parse(
-        params.attributes.as_deref(),
-        params.excluded.as_deref(),
-        call.registry(),
-        None,
-    )?;
     let base = build_query(call, &params, true)?;
     let (start, count) = (base.start_index, base.count);
     let needed = start.saturating_sub(1).saturating_add(count);
     let mut merged: Vec<(Option<scimkit_filter::SortKey>, &ResourceType, Value)> = Vec::new();
+    let mut views = std::collections::HashMap::new();
     let mut total = 0u64;
     for rt in call.registry().resource_types() {
+        let view = View::parse(
+            call.registry(),
+            rt,
+            params.attributes.as_deref(),
+            params.excluded.as_deref(),
+        )?;
         let mut query = base.clone().with_page(1, needed);
-        query.hint = projection.hint();
+        query.hint = view.hint.clone();
+        views.insert(rt.name.clone(), view);
         let page = call.inner.store.search(call.ctx, rt, &query).await?;
         total += page.total_results;
         let sorter = match &base.sort {
@@ -191,7 +209,7 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
         .into_iter()
         .skip(skip)
         .take(take)
-        .map(|(_, rt, r)| render(call, rt, r, &projection))
-        .collect();
+        .map(|(_, rt, r)| render(call, rt, r, views.get(&rt.name).unwrap_or(&View::default())))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(list_reply(resources, total, start))
 }

@@ -45,14 +45,15 @@ pub(crate) async fn handle(
             "creating a resource through POST /Me is not supported (RFC 7644 §3.11)",
         ));
     }
-    let target = resolver
-        .resolve(call.ctx)
-        .await
-        .ok_or_else(|| ScimError::not_found("the authenticated subject has no resource (RFC 7644 §3.11)"))?;
+    let target = resolver.resolve(call.ctx).await.ok_or_else(|| {
+        ScimError::not_found("the authenticated subject has no resource (RFC 7644 §3.11)")
+    })?;
     let rt = call
         .registry()
         .resource_type(&target.resource_type)
-        .ok_or_else(|| ScimError::not_found(format!("no resource type {:?}", target.resource_type)))?;
+        .ok_or_else(|| {
+            ScimError::not_found(format!("no resource type {:?}", target.resource_type))
+        })?;
     let mut reply = resources::dispatch(call, method, rt, &target.id, body).await?;
     if reply.status < 300 {
         reply.location = Some(call.location(rt, &target.id));

@@ -5,9 +5,9 @@ mod changes;
 mod discovery;
 mod list;
 mod me;
-pub(crate) mod projection;
 mod resources;
 mod route;
+mod view;
 pub(crate) mod wire;
 
 use std::sync::Arc;
@@ -198,7 +198,11 @@ impl ScimService {
                 ),
             ));
         }
-        let route = Route::parse(&inner.registry, &inner.config.base_path, request.uri().path())?;
+        let route = Route::parse(
+            &inner.registry,
+            &inner.config.base_path,
+            request.uri().path(),
+        )?;
         let query = Query::parse(request.uri().query());
         let base_url = wire::base_url(
             inner.config.public_base_url.as_deref(),
@@ -244,9 +248,14 @@ impl ScimService {
             },
             Route::TypeSearch(rt) => match *method {
                 Method::POST => list::search(&call, rt, request.body()).await,
-                _ => Err(method_not_allowed(method, &format!("{}/.search", rt.endpoint))),
+                _ => Err(method_not_allowed(
+                    method,
+                    &format!("{}/.search", rt.endpoint),
+                )),
             },
-            Route::Resource(rt, id) => resources::dispatch(&call, method, rt, &id, request.body()).await,
+            Route::Resource(rt, id) => {
+                resources::dispatch(&call, method, rt, &id, request.body()).await
+            }
             Route::ServiceProviderConfig | Route::Schemas(_) | Route::ResourceTypes(_) => {
                 discovery::handle(inner, &route, method, &query, &base_url)
             }
@@ -265,7 +274,9 @@ impl ScimService {
             .authenticator
             .authenticate(token)
             .await
-            .ok_or_else(|| ScimError::with_status(401, "the bearer token is not valid (RFC 6750 §3.1)"))?;
+            .ok_or_else(|| {
+                ScimError::with_status(401, "the bearer token is not valid (RFC 6750 §3.1)")
+            })?;
         if !principal.tenant.enabled {
             return Err(ScimError::with_status(
                 403,
@@ -300,5 +311,8 @@ impl Call<'_> {
 }
 
 pub(crate) fn method_not_allowed(method: &Method, what: &str) -> ScimError {
-    ScimError::with_status(405, format!("{method} is not supported on {what} (RFC 7644 §3.2)"))
+    ScimError::with_status(
+        405,
+        format!("{method} is not supported on {what} (RFC 7644 §3.2)"),
+    )
 }

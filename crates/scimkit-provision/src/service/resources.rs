@@ -4,15 +4,15 @@
 use http::Method;
 use http::header;
 use scimkit_schema::{
-    Mutability, Operation, PatchOp, ResourceType, SchemaRegistry, ScimError, canonicalize,
-    validate,
+    Mutability, Operation, PatchOp, ResourceType, SchemaRegistry, ScimError, canonicalize, validate,
 };
 use serde_json::Value;
 
-use super::projection::Projection;
+use super::view::View;
 use super::wire::{Reply, TagList};
 use super::{Call, changes, method_not_allowed};
-use crate::store::{ReadHint, StoreError, Version};
+use crate::store::{PatchRequest, ReadHint, StoreError, Version};
+use crate::tenant::PatchResponse;
 
 /// Conditional-request headers (RFC 7644 §3.14), from HTTP or from a bulk `version`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,22 +52,25 @@ pub(crate) async fn dispatch(
     body: &[u8],
 ) -> Result<Reply, ScimError> {
     let pre = Preconditions::from_headers(call.headers)?;
-    let projection = projection(call, rt)?;
+    let view = view(call, rt)?;
     match *method {
-        Method::GET => get(call, rt, id, &pre, &projection).await,
-        Method::PUT => replace(call, rt, id, parse_body(body)?, &pre, &projection).await,
-        Method::PATCH => patch(call, rt, id, body, &pre, &projection).await,
+        Method::GET => get(call, rt, id, &pre, &view).await,
+        Method::PUT => replace(call, rt, id, parse_body(body)?, &pre, &view).await,
+        Method::PATCH => patch(call, rt, id, body, &pre, &view).await,
         Method::DELETE => delete(call, rt, id, &pre).await,
-        _ => Err(method_not_allowed(method, &format!("{}/{{id}}", rt.endpoint))),
+        _ => Err(method_not_allowed(
+            method,
+            &format!("{}/{{id}}", rt.endpoint),
+        )),
     }
 }
 
-pub(crate) fn projection(call: &Call<'_>, rt: &ResourceType) -> Result<Projection, ScimError> {
-    Projection::parse(
+pub(crate) fn view(call: &Call<'_>, rt: &ResourceType) -> Result<View, ScimError> {
+    View::parse(
+        call.registry(),
+        rt,
         call.query.get("attributes"),
         call.query.get("excludedAttributes"),
-        call.registry(),
-        Some(rt),
     )
 }
 
@@ -77,37 +80,62 @@ pub(crate) fn projection(call: &Call<'_>, rt: &ResourceType) -> Result<Projectio
 /// 400 `invalidSyntax` naming line and column.
 pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ScimError::invalid_syntax("the request body is empty; a JSON object is required"));
+        return Err(ScimError::invalid_syntax(
+            "the request body is empty; a JSON object is required",
+        ));
     }
     serde_json::from_slice(body).map_err(|e| {
-        ScimError::invalid_syntax(format!("the request body is not valid JSON: {e} (RFC 7644 §3.12)"))
+        ScimError::invalid_syntax(format!(
+            "the request body is not valid JSON: {e} (RFC 7644 §3.12)"
+        ))
     })
 }
 
 /// The stored resource as the client sees it: `meta.location` added, projected.
-pub(crate) fn render(call: &Call<'_>, rt: &ResourceType, mut resource: Value, projection: &Projection) -> Value {
-    if let Some(id) = resource.get("id").and_then(Value::as_str).map(str::to_owned)
+pub(crate) fn render(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    mut resource: Value,
+    view: &View,
+) -> Result<Value, ScimError> {
+    if let Some(id) = resource
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
         && let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut)
     {
         meta.insert("location".into(), Value::String(call.location(rt, &id)));
     }
-    projection.apply(call.registry(), rt, &mut resource);
-    resource
+    view.projection.apply(call.registry(), rt, &mut resource)?;
+    Ok(resource)
 }
 
-fn reply_resource(call: &Call<'_>, rt: &ResourceType, status: u16, resource: Value, projection: &Projection) -> Reply {
+fn reply_resource(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    status: u16,
+    resource: Value,
+    view: &View,
+) -> Result<Reply, ScimError> {
     let version = Version::of(&resource);
-    let id = resource.get("id").and_then(Value::as_str).map(str::to_owned);
-    let mut reply = Reply::json(status, render(call, rt, resource, projection));
+    let id = resource
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut reply = Reply::json(status, render(call, rt, resource, view)?);
     reply.version = version;
     if status == 201 {
         reply.location = id.map(|id| call.location(rt, &id));
     }
-    reply
+    Ok(reply)
 }
 
 /// Runs the tenant's and the host's policies.
-pub(crate) fn check_policies(call: &Call<'_>, rt: &ResourceType, resource: &Value) -> Result<(), ScimError> {
+pub(crate) fn check_policies(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    resource: &Value,
+) -> Result<(), ScimError> {
     for policy in &call.inner.policies {
         policy.check(call.ctx, rt, resource)?;
     }
@@ -121,13 +149,21 @@ pub(crate) fn strip_write_only(registry: &SchemaRegistry, rt: &ResourceType, res
         return;
     };
     if let Some(base) = registry.base_schema(rt) {
-        for def in base.attributes.iter().filter(|d| d.mutability == Mutability::WriteOnly) {
+        for def in base
+            .attributes
+            .iter()
+            .filter(|d| d.mutability == Mutability::WriteOnly)
+        {
             object.remove(&def.name);
         }
     }
     for schema in registry.extension_schemas(rt) {
         if let Some(Value::Object(inner)) = object.get_mut(&schema.id) {
-            for def in schema.attributes.iter().filter(|d| d.mutability == Mutability::WriteOnly) {
+            for def in schema
+                .attributes
+                .iter()
+                .filter(|d| d.mutability == Mutability::WriteOnly)
+            {
                 inner.remove(&def.name);
             }
         }
@@ -135,11 +171,41 @@ pub(crate) fn strip_write_only(registry: &SchemaRegistry, rt: &ResourceType, res
 }
 
 /// Canonicalises and validates a request resource with the tenant's compatibility preset.
-pub(crate) fn prepare(call: &Call<'_>, rt: &ResourceType, mut resource: Value, operation: Operation<'_>) -> Result<Value, ScimError> {
-    let compat = call.ctx.tenant.compat.body_compat();
+pub(crate) fn prepare(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    mut resource: Value,
+    operation: Operation<'_>,
+) -> Result<Value, ScimError> {
+    let compat = call.ctx.tenant.patch_options().compat;
     canonicalize(call.registry(), rt, &mut resource, &compat)?;
     validate(call.registry(), rt, &mut resource, operation, &compat)?;
+    refuse_unregistered_extensions(rt, &resource)?;
     Ok(resource)
+}
+
+/// Data under an extension URN the resource type does not register cannot be validated,
+/// filtered or projected, so it is refused rather than kept unqueryable (RFC 7643 §3 allows
+/// only the type's base schema and extensions). An unknown URN in `schemas` without data
+/// (Entra's group create) is still tolerated by the lenient presets.
+///
+/// # Errors
+/// 400 `invalidValue` naming the URN.
+fn refuse_unregistered_extensions(rt: &ResourceType, resource: &Value) -> Result<(), ScimError> {
+    let Some(object) = resource.as_object() else {
+        return Ok(());
+    };
+    for (key, value) in object {
+        let is_urn = key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"));
+        if is_urn && value.is_object() && !rt.uses_schema(key) {
+            return Err(ScimError::invalid_value(format!(
+                "extension {key:?} is not a schema of resource type {:?}; the service provider \
+                 must register it before clients send its data (RFC 7643 §3)",
+                rt.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn record(call: &Call<'_>, events: Vec<crate::events::Event>) {
@@ -148,12 +214,21 @@ fn record(call: &Call<'_>, events: Vec<crate::events::Event>) {
     }
 }
 
-pub(crate) async fn create(call: &Call<'_>, rt: &ResourceType, body: &[u8]) -> Result<Reply, ScimError> {
-    let projection = projection(call, rt)?;
-    create_value(call, rt, parse_body(body)?, &projection).await
+pub(crate) async fn create(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    body: &[u8],
+) -> Result<Reply, ScimError> {
+    let view = view(call, rt)?;
+    create_value(call, rt, parse_body(body)?, &view).await
 }
 
-pub(crate) async fn create_value(call: &Call<'_>, rt: &ResourceType, body: Value, projection: &Projection) -> Result<Reply, ScimError> {
+pub(crate) async fn create_value(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    body: Value,
+    view: &View,
+) -> Result<Reply, ScimError> {
     let mut resource = prepare(call, rt, body, Operation::Create)?;
     check_policies(call, rt, &resource)?;
     strip_write_only(call.registry(), rt, &mut resource);
@@ -161,11 +236,17 @@ pub(crate) async fn create_value(call: &Call<'_>, rt: &ResourceType, body: Value
     if let Some(id) = stored.get("id").and_then(Value::as_str) {
         record(call, changes::created(call.ctx, &rt.name, id));
     }
-    Ok(reply_resource(call, rt, 201, stored, projection))
+    reply_resource(call, rt, 201, stored, view)
 }
 
-pub(crate) async fn get(call: &Call<'_>, rt: &ResourceType, id: &str, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
-    let hint = projection.hint();
+pub(crate) async fn get(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    pre: &Preconditions,
+    view: &View,
+) -> Result<Reply, ScimError> {
+    let hint = view.hint.clone();
     let resource = call.inner.store.get(call.ctx, rt, id, &hint).await?;
     let version = Version::of(&resource);
     if let Some(tags) = &pre.if_none_match
@@ -176,7 +257,7 @@ pub(crate) async fn get(call: &Call<'_>, rt: &ResourceType, id: &str, pre: &Prec
         return Ok(reply);
     }
     pre.check_match(version.as_ref())?;
-    Ok(reply_resource(call, rt, 200, resource, projection))
+    reply_resource(call, rt, 200, resource, view)
 }
 
 /// Immutable attributes a PUT body leaves out keep their stored value (RFC 7644 §3.5.1:
@@ -188,7 +269,11 @@ fn keep_immutable(registry: &SchemaRegistry, rt: &ResourceType, new: &mut Value,
     };
     let absent = |v: Option<&Value>| v.is_none_or(Value::is_null);
     if let Some(base) = registry.base_schema(rt) {
-        for def in base.attributes.iter().filter(|d| d.mutability == Mutability::Immutable) {
+        for def in base
+            .attributes
+            .iter()
+            .filter(|d| d.mutability == Mutability::Immutable)
+        {
             if absent(new.get(&def.name))
                 && let Some(old) = current.get(&def.name)
             {
@@ -197,7 +282,11 @@ fn keep_immutable(registry: &SchemaRegistry, rt: &ResourceType, new: &mut Value,
         }
     }
     for schema in registry.extension_schemas(rt) {
-        for def in schema.attributes.iter().filter(|d| d.mutability == Mutability::Immutable) {
+        for def in schema
+            .attributes
+            .iter()
+            .filter(|d| d.mutability == Mutability::Immutable)
+        {
             let old = current.get(&schema.id).and_then(|e| e.get(&def.name));
             let missing = absent(new.get(&schema.id).and_then(|e| e.get(&def.name)));
             if let (Some(old), true) = (old, missing)
@@ -211,30 +300,60 @@ fn keep_immutable(registry: &SchemaRegistry, rt: &ResourceType, new: &mut Value,
     }
 }
 
-pub(crate) async fn replace(call: &Call<'_>, rt: &ResourceType, id: &str, body: Value, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
+pub(crate) async fn replace(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    body: Value,
+    pre: &Preconditions,
+    view: &View,
+) -> Result<Reply, ScimError> {
     let store = &call.inner.store;
     let full = ReadHint::default();
     for attempt in 1..=REPLACE_ATTEMPTS {
         let current = store.get(call.ctx, rt, id, &full).await?;
         let version = Version::of(&current);
         pre.check_match(version.as_ref())?;
-        let mut resource = prepare(call, rt, body.clone(), Operation::Replace { current: &current })?;
+        let mut resource = prepare(
+            call,
+            rt,
+            body.clone(),
+            Operation::Replace { current: &current },
+        )?;
         keep_immutable(call.registry(), rt, &mut resource, &current);
         check_policies(call, rt, &resource)?;
         strip_write_only(call.registry(), rt, &mut resource);
-        match store.replace(call.ctx, rt, id, resource, version.as_ref()).await {
+        match store
+            .replace(call.ctx, rt, id, resource, version.as_ref())
+            .await
+        {
             Ok(stored) => {
-                record(call, changes::updated(call.ctx, &rt.name, id, &current, &stored));
-                return Ok(reply_resource(call, rt, 200, stored, projection));
+                record(
+                    call,
+                    changes::updated(call.ctx, &rt.name, id, &current, &stored),
+                );
+                return reply_resource(call, rt, 200, stored, view);
             }
-            Err(StoreError::VersionMismatch { .. }) if pre.if_match.is_none() && attempt < REPLACE_ATTEMPTS => continue,
+            Err(StoreError::VersionMismatch { .. })
+                if pre.if_match.is_none() && attempt < REPLACE_ATTEMPTS =>
+            {
+                continue;
+            }
             Err(err) => return Err(err.into()),
         }
     }
-    Err(ScimError::with_status(409, "the resource kept changing under concurrent writes; retry the request"))
+    Err(ScimError::with_status(
+        409,
+        "the resource kept changing under concurrent writes; retry the request",
+    ))
 }
 
-pub(crate) async fn delete(call: &Call<'_>, rt: &ResourceType, id: &str, pre: &Preconditions) -> Result<Reply, ScimError> {
+pub(crate) async fn delete(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    pre: &Preconditions,
+) -> Result<Reply, ScimError> {
     let store = &call.inner.store;
     let expected = match &pre.if_match {
         Some(tags) => {
@@ -264,7 +383,9 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
     let filter_text = format!("members[value eq {}]", Value::String(id.to_owned()));
     let filter = scimkit_filter::parse_filter(&filter_text).map_err(ScimError::from)?;
     let mut query = crate::store::SearchQuery::all(u64::MAX).with_filter(filter);
-    query.hint = ReadHint { omit: vec!["members".into()] };
+    query.hint = ReadHint {
+        omit: vec!["members".into()],
+    };
     let page = call.inner.store.search(call.ctx, groups, &query).await?;
     let patch: PatchOp = serde_json::from_value(serde_json::json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -284,14 +405,22 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
             continue;
         };
         let request = crate::store::PatchRequest::new(&patch, &apply);
-        match call.inner.store.patch(call.ctx, groups, gid, &request).await {
+        match call
+            .inner
+            .store
+            .patch(call.ctx, groups, gid, &request)
+            .await
+        {
             Ok(outcome) if outcome.changed => record(
                 call,
                 changes::membership(
                     call.ctx,
                     &groups.name,
                     gid,
-                    crate::store::MembershipDelta { added: Vec::new(), removed: vec![id.to_owned()] },
+                    crate::store::MembershipDelta {
+                        added: Vec::new(),
+                        removed: vec![id.to_owned()],
+                    },
                 ),
             ),
             Ok(_) | Err(StoreError::NotFound) => {}
@@ -301,12 +430,91 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
     Ok(())
 }
 
-pub(crate) async fn patch(call: &Call<'_>, rt: &ResourceType, id: &str, body: &[u8], pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
-    let patch = PatchOp::from_json(body)?;
-    patch_value(call, rt, id, &patch, pre, projection).await
+pub(crate) async fn patch(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    body: &[u8],
+    pre: &Preconditions,
+    view: &View,
+) -> Result<Reply, ScimError> {
+    let options = call.ctx.tenant.patch_options();
+    let patch = if options.empty_operations_noop {
+        // PatchOp::from_json refuses an empty Operations list; the preset accepts it.
+        let value = parse_body(body)?;
+        serde_json::from_value::<PatchOp>(value)
+            .map_err(|e| ScimError::invalid_syntax(format!("not a valid PatchOp message: {e}")))
+            .and_then(|p| {
+                let listed = p
+                    .schemas
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(scimkit_schema::urn::PATCH_OP));
+                if listed {
+                    Ok(p)
+                } else {
+                    Err(ScimError::invalid_syntax(format!(
+                        "\"schemas\" must contain {:?} (RFC 7644 §3.5.2)",
+                        scimkit_schema::urn::PATCH_OP
+                    )))
+                }
+            })?
+    } else {
+        PatchOp::from_json(body)?
+    };
+    patch_value(call, rt, id, &patch, pre, view).await
 }
 
-pub(crate) async fn patch_value(call: &Call<'_>, rt: &ResourceType, id: &str, patch: &PatchOp, pre: &Preconditions, projection: &Projection) -> Result<Reply, ScimError> {
-    let _ = (call, rt, id, patch, pre, projection);
-    Err(ScimError::with_status(501, "PATCH is not available yet (RFC 7644 §3.5.2)"))
+/// PATCH (RFC 7644 §3.5.2) through [`Store::patch`](crate::Store::patch): the engine with
+/// the tenant's preset, then the policies, on each attempt.
+pub(crate) async fn patch_value(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    patch: &PatchOp,
+    pre: &Preconditions,
+    view: &View,
+) -> Result<Reply, ScimError> {
+    let options = call.ctx.tenant.patch_options();
+    let registry = call.registry();
+    let store = &call.inner.store;
+    let expected = match &pre.if_match {
+        None | Some(TagList::Any) => None,
+        Some(TagList::Tags(tags)) if tags.len() == 1 => tags.first().cloned(),
+        Some(tags) => {
+            let current = store.get(call.ctx, rt, id, &ReadHint::default()).await?;
+            let version = Version::of(&current);
+            if !tags.matches(version.as_ref()) {
+                pre.check_match(version.as_ref())?;
+            }
+            version
+        }
+    };
+    let apply = |resource: &mut Value| -> Result<bool, ScimError> {
+        let outcome = scimkit_patch::apply(resource, patch, registry, rt, &options)?;
+        if !outcome.changed() {
+            return Ok(false);
+        }
+        check_policies(call, rt, resource)?;
+        strip_write_only(registry, rt, resource);
+        Ok(true)
+    };
+    let mut request = PatchRequest::new(patch, &apply);
+    request.expected = expected.as_ref();
+    let outcome = store.patch(call.ctx, rt, id, &request).await?;
+    if outcome.changed {
+        if let Some(before) = &outcome.before {
+            record(
+                call,
+                changes::updated(call.ctx, &rt.name, id, before, &outcome.resource),
+            );
+        } else if let Some(delta) = outcome.membership.clone() {
+            record(call, changes::membership(call.ctx, &rt.name, id, delta));
+        }
+    }
+    if call.ctx.tenant.patch_response == PatchResponse::NoContent && !view.include {
+        let mut reply = Reply::empty(204);
+        reply.version = Version::of(&outcome.resource);
+        return Ok(reply);
+    }
+    reply_resource(call, rt, 200, outcome.resource, view)
 }

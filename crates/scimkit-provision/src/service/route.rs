@@ -110,8 +110,14 @@ mod tests {
         let users = registry.resource_type("User").unwrap();
         let r = |p: &str| Route::parse(&registry, "/scim/v2", p);
         assert_eq!(r("/scim/v2/Users/").unwrap(), Route::Type(users));
-        assert_eq!(r("/scim/v2//Users/abc").unwrap(), Route::Resource(users, "abc".into()));
-        assert_eq!(r("/scim/v2/users/.search").unwrap(), Route::TypeSearch(users));
+        assert_eq!(
+            r("/scim/v2//Users/abc").unwrap(),
+            Route::Resource(users, "abc".into())
+        );
+        assert_eq!(
+            r("/scim/v2/users/.search").unwrap(),
+            Route::TypeSearch(users)
+        );
         assert_eq!(r("/scim/v2").unwrap(), Route::Root);
         assert_eq!(r("/scim/v2/").unwrap(), Route::Root);
         assert_eq!(

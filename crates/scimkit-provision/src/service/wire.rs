@@ -113,9 +113,16 @@ impl Query {
             Some(text) => text.parse::<i64>().map(Some).or_else(|_| {
                 // Saturate absurdly large values instead of refusing them.
                 if !text.is_empty()
-                    && text.trim_start_matches(['-', '+']).bytes().all(|b| b.is_ascii_digit())
+                    && text
+                        .trim_start_matches(['-', '+'])
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
                 {
-                    Ok(Some(if text.starts_with('-') { i64::MIN } else { i64::MAX }))
+                    Ok(Some(if text.starts_with('-') {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    }))
                 } else {
                     Err(ScimError::invalid_value(format!(
                         "query parameter {name}={text:?} is not an integer (RFC 7644 §3.4.2.4)"
@@ -139,7 +146,10 @@ impl TagList {
     ///
     /// # Errors
     /// 400 `invalidValue` when the header is not `*` or a list of quoted tags.
-    pub(crate) fn from_header(headers: &HeaderMap, name: header::HeaderName) -> Result<Option<TagList>, ScimError> {
+    pub(crate) fn from_header(
+        headers: &HeaderMap,
+        name: header::HeaderName,
+    ) -> Result<Option<TagList>, ScimError> {
         let mut tags = Vec::new();
         let mut any = false;
         let mut seen = false;
@@ -224,7 +234,9 @@ pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), ScimError> {
             if charset != "utf-8" && charset != "utf8" {
                 return Err(ScimError::with_status(
                     415,
-                    format!("charset {charset:?} is not supported; send UTF-8 JSON (RFC 7644 §3.8)"),
+                    format!(
+                        "charset {charset:?} is not supported; send UTF-8 JSON (RFC 7644 §3.8)"
+                    ),
                 ));
             }
         }
@@ -233,7 +245,11 @@ pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), ScimError> {
 }
 
 /// The base URL for `meta.location`: configured, else from the request.
-pub(crate) fn base_url(configured: Option<&str>, base_path: &str, request: &Request<Vec<u8>>) -> String {
+pub(crate) fn base_url(
+    configured: Option<&str>,
+    base_path: &str,
+    request: &Request<Vec<u8>>,
+) -> String {
     if let Some(url) = configured {
         return url.trim_end_matches('/').to_owned();
     }
@@ -241,7 +257,11 @@ pub(crate) fn base_url(configured: Option<&str>, base_path: &str, request: &Requ
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
         return format!("{scheme}://{authority}{base_path}");
     }
-    match request.headers().get(header::HOST).and_then(|h| h.to_str().ok()) {
+    match request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
         Some(host) if !host.is_empty() => format!("http://{host}{base_path}"),
         _ => base_path.to_owned(),
     }
@@ -255,13 +275,17 @@ mod tests {
     /// never consulted.
     #[test]
     fn query_decodes_plus_and_percent() {
-        let q = Query::parse(Some("aadOptscim062020&filter=userName+eq+%22a%2Bb%40x%22&Count=5"));
+        let q = Query::parse(Some(
+            "aadOptscim062020&filter=userName+eq+%22a%2Bb%40x%22&Count=5",
+        ));
         assert_eq!(q.get("filter"), Some("userName eq \"a+b@x\""));
         assert_eq!(q.integer("count").unwrap(), Some(5));
         assert_eq!(q.integer("startIndex").unwrap(), None);
         assert!(Query::parse(Some("count=ten")).integer("count").is_err());
         assert_eq!(
-            Query::parse(Some("count=99999999999999999999")).integer("count").unwrap(),
+            Query::parse(Some("count=99999999999999999999"))
+                .integer("count")
+                .unwrap(),
             Some(i64::MAX)
         );
     }
@@ -270,11 +294,16 @@ mod tests {
     fn tag_lists() {
         let mut headers = HeaderMap::new();
         headers.insert(header::IF_MATCH, HeaderValue::from_static(r#"W/"1", "2""#));
-        let tags = TagList::from_header(&headers, header::IF_MATCH).unwrap().unwrap();
+        let tags = TagList::from_header(&headers, header::IF_MATCH)
+            .unwrap()
+            .unwrap();
         assert!(tags.matches(Some(&Version::new("2"))));
         assert!(!tags.matches(Some(&Version::new("3"))));
         headers.insert(header::IF_MATCH, HeaderValue::from_static("*"));
-        assert_eq!(TagList::from_header(&headers, header::IF_MATCH).unwrap(), Some(TagList::Any));
+        assert_eq!(
+            TagList::from_header(&headers, header::IF_MATCH).unwrap(),
+            Some(TagList::Any)
+        );
         headers.insert(header::IF_MATCH, HeaderValue::from_static("nope"));
         assert!(TagList::from_header(&headers, header::IF_MATCH).is_err());
     }
@@ -282,7 +311,10 @@ mod tests {
     #[test]
     fn bearer_and_content_type() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  abc "));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  abc "),
+        );
         assert_eq!(bearer_token(&headers), Some("abc"));
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer_token(&headers), None);

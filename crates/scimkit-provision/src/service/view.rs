@@ -1,0 +1,74 @@
+//! What a response shows: `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) as a
+//! [`Projection`] for the response and a [`ReadHint`] for the store.
+
+use scimkit_schema::{AttrRef, Projection, Resolved, ResourceType, SchemaRegistry, ScimError};
+
+use crate::store::ReadHint;
+
+/// The projection of one request for one resource type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct View {
+    pub(crate) projection: Projection,
+    pub(crate) hint: ReadHint,
+    /// Whether `attributes` was given (PATCH then answers 200, RFC 7644 §3.5.2).
+    pub(crate) include: bool,
+}
+
+impl View {
+    /// # Errors
+    /// 400 `invalidValue` as [`Projection::parse`].
+    pub(crate) fn parse(
+        registry: &SchemaRegistry,
+        rt: &ResourceType,
+        attributes: Option<&str>,
+        excluded: Option<&str>,
+    ) -> Result<View, ScimError> {
+        Ok(View {
+            projection: Projection::parse(registry, rt, attributes, excluded)?,
+            hint: read_hint(registry, rt, excluded),
+            include: attributes.is_some_and(|a| !a.trim().is_empty()),
+        })
+    }
+}
+
+/// The whole top-level attributes (not sub-attributes, not `id` / `schemas` / `meta`) that
+/// `excludedAttributes` names: a store need not load them, e.g. `members` of a big group.
+/// Names that do not resolve are skipped (the projection ignores them too).
+pub(crate) fn read_hint(
+    registry: &SchemaRegistry,
+    rt: &ResourceType,
+    excluded: Option<&str>,
+) -> ReadHint {
+    let omit = excluded
+        .into_iter()
+        .flat_map(|list| list.split(','))
+        .map(str::trim)
+        .filter_map(|name| AttrRef::parse(name).ok())
+        .filter_map(|r| match registry.resolve(rt, r) {
+            Ok(Resolved::Attribute(a)) if a.sub_attribute.is_none() && !a.extension => {
+                Some(a.attribute.name.clone())
+            }
+            _ => None,
+        })
+        .filter(|name| !matches!(name.as_str(), "id" | "schemas" | "meta"))
+        .collect();
+    ReadHint { omit }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_top_level_attributes() {
+        let registry = SchemaRegistry::core();
+        let groups = registry.resource_type("Group").unwrap();
+        let hint = read_hint(
+            &registry,
+            groups,
+            Some("MEMBERS, members.display, meta, id, nope"),
+        );
+        assert_eq!(hint.omit, ["members"]);
+        assert!(read_hint(&registry, groups, None).is_empty());
+    }
+}
