@@ -409,3 +409,43 @@ fn rfc7643_3_3_extension_container_round_trip() {
     let out = check("User", body.clone(), Operation::Create, &Compat::rfc()).unwrap();
     assert_eq!(out, body);
 }
+
+/// Case 23 (RFC 7644 §3.5.2.3, §3.10): a path-less PATCH value with dotted and URN-qualified
+/// keys canonicalises to a resource fragment the PATCH engine can merge; nothing is stored
+/// under a key literally named "name.givenName".
+#[test]
+fn rfc7644_3_10_pathless_patch_value_with_dotted_keys() {
+    let registry = SchemaRegistry::core();
+    let rt = registry.resource_type("User").unwrap();
+    let mut value = json!({
+        "userName": "ada.l@example.com",
+        "name.givenName": "Adeline",
+        "name.familyName": "Sample",
+        "name.formatted": "Adeline Sample",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Engineering"
+    });
+    canonicalize(&registry, rt, &mut value, &Compat::strict()).unwrap();
+    assert_eq!(
+        value,
+        json!({
+            "userName": "ada.l@example.com",
+            "name": {"givenName": "Adeline", "familyName": "Sample", "formatted": "Adeline Sample"},
+            urn::ENTERPRISE_USER: {"department": "Engineering"}
+        })
+    );
+}
+
+/// Case 01 (RFC 7643 §3.3): an extension URN key in a path-less value is a container, not an
+/// attribute path; its members get the schema's spelling.
+#[test]
+fn rfc7643_3_3_extension_container_in_pathless_value() {
+    let registry = SchemaRegistry::core();
+    let rt = registry.resource_type("User").unwrap();
+    let mut value = json!({"active": false, "title": "Engineer",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"Organization": "Example Corp"}});
+    canonicalize(&registry, rt, &mut value, &Compat::strict()).unwrap();
+    assert_eq!(
+        value[urn::ENTERPRISE_USER],
+        json!({"organization": "Example Corp"})
+    );
+}
