@@ -236,13 +236,13 @@ impl Checker<'_> {
         layout: &Layout<'_>,
         object: &mut Map<String, Value>,
     ) -> Result<(), ScimError> {
-        let mut read_only: Vec<String> = Vec::new();
+        let mut read_only = false;
         for (key, value) in object.iter_mut() {
             match layout.top_key(key) {
                 TopKey::Attribute(def) if def.name == "schemas" => {}
                 TopKey::Attribute(def) => {
-                    if self.operation.is_request() && def.mutability == Mutability::ReadOnly {
-                        read_only.push(key.clone());
+                    if self.ignores(def) {
+                        read_only = true;
                     } else {
                         self.value(def, value, &Loc::Attr(&Loc::Root, &def.name))?;
                     }
@@ -266,8 +266,10 @@ impl Checker<'_> {
                 TopKey::Other => self.unknown(&Loc::Attr(&Loc::Root, key))?,
             }
         }
-        for key in read_only {
-            object.shift_remove(&key);
+        if read_only {
+            object.retain(|key, _| {
+                !matches!(layout.top_key(key), TopKey::Attribute(def) if self.ignores(def))
+            });
         }
         self.required(object, &layout.base.attributes, &Loc::Root)?;
         for ext in &layout.resource_type.schema_extensions {
@@ -289,22 +291,24 @@ impl Checker<'_> {
         defs: &[AttributeDef],
         loc: &Loc<'_>,
     ) -> Result<(), ScimError> {
-        let mut read_only: Vec<String> = Vec::new();
+        let mut read_only = false;
         for (key, value) in object.iter_mut() {
             match find(defs, key) {
-                Some(def)
-                    if self.operation.is_request() && def.mutability == Mutability::ReadOnly =>
-                {
-                    read_only.push(key.clone());
-                }
+                Some(def) if self.ignores(def) => read_only = true,
                 Some(def) => self.value(def, value, &Loc::Attr(loc, &def.name))?,
                 None => self.unknown(&Loc::Attr(loc, key))?,
             }
         }
-        for key in read_only {
-            object.shift_remove(&key);
+        if read_only {
+            object.retain(|key, _| !find(defs, key).is_some_and(|def| self.ignores(def)));
         }
         Ok(())
+    }
+
+    /// Whether input for `def` is ignored: readOnly attributes in a request body (RFC 7644
+    /// §3.3, §3.5.1).
+    fn ignores(&self, def: &AttributeDef) -> bool {
+        def.mutability == Mutability::ReadOnly && self.operation.is_request()
     }
 
     /// Required (sub-)attributes of `defs` have a value in `object` (RFC 7643 §2.2, §2.5).
@@ -350,6 +354,7 @@ impl Checker<'_> {
                 value,
             ));
         };
+        let has_primary = def.is_complex() && def.sub_attribute("primary").is_some();
         let mut primaries = 0usize;
         for (index, item) in items.iter_mut().enumerate() {
             let loc = Loc::Index(loc, index);
@@ -359,11 +364,11 @@ impl Checker<'_> {
                 )));
             }
             self.single(def, item, &loc)?;
-            if item.get("primary") == Some(&Value::Bool(true)) {
+            if has_primary && is_primary(item) {
                 primaries += 1;
             }
         }
-        if primaries > 1 && def.sub_attribute("primary").is_some() {
+        if primaries > 1 {
             return Err(ScimError::invalid_value(format!(
                 "{loc} has {primaries} values with \"primary\": true; at most one is allowed (RFC 7643 §2.4)"
             )));
@@ -492,6 +497,16 @@ impl Checker<'_> {
         }
         Ok(())
     }
+}
+
+/// `"primary": true` in a complex value (canonical spelling; a short linear scan beats
+/// hashing the key for the handful of sub-attributes a value has).
+fn is_primary(item: &Value) -> bool {
+    item.as_object().is_some_and(|object| {
+        object
+            .iter()
+            .any(|(key, value)| key == "primary" && *value == Value::Bool(true))
+    })
 }
 
 fn listed(uris: &[Value], urn: &str) -> bool {

@@ -59,7 +59,8 @@ fn is_base64(text: &str) -> bool {
 /// A URI reference (RFC 7643 §2.3.7: absolute or relative): no whitespace or control
 /// characters, which no URI holds unescaped (RFC 3986 §2).
 fn is_reference(text: &str) -> bool {
-    !text.chars().any(|c| c.is_whitespace() || c.is_control())
+    let ascii_clean = !text.bytes().any(|b| b <= b' ' || b == 0x7f);
+    ascii_clean && (text.is_ascii() || !text.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 #[cfg(test)]
