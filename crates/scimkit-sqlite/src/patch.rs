@@ -1,10 +1,48 @@
-//! PATCH (RFC 7644 §3.5.2) in one write transaction.
+//! PATCH (RFC 7644 §3.5.2) in one write transaction, with group membership changed row by
+//! row.
+//!
+//! A request that changes nothing but the membership attribute (Group `members`: Entra's and
+//! Okta's member adds and removes, in every dialect [`scimkit_patch::plan_membership`]
+//! understands) is applied to the `members` table directly: adding or removing k members of
+//! a 100,000-member group reads and writes k rows plus the group's own row. The plan is
+//! made with the PATCH options of the tenant's preset
+//! (`PatchOptions::preset(ctx.tenant.compat)`), the ones the service applies PATCH with.
+//! Every other request (other attributes too, filters the plan cannot express, irregular
+//! stored groups) runs the service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the
+//! whole resource and writes the result back, in the same kind of transaction.
 
-use scimkit_provision::{PatchOutcome, PatchRequest, RequestContext, StoreError};
+use std::collections::HashSet;
+
+use scimkit_patch::{MemberChange, MembershipPlan, PatchOptions, Preset, plan_membership};
+use scimkit_provision::{
+    MembershipDelta, PatchOutcome, PatchRequest, RequestContext, StoreError, Version, now_timestamp,
+};
 use scimkit_schema::ResourceType;
+use serde_json::{Map, Value};
+use sqlx::{Row, SqliteConnection};
 
 use crate::error::backend;
-use crate::store::SqliteStore;
+use crate::layout::{Layout, MemberAttr};
+use crate::members;
+use crate::store::{SqliteStore, StoredRow, parse_body};
+
+/// The PATCH options of the tenant's compatibility preset.
+fn options_of(ctx: &RequestContext) -> PatchOptions {
+    PatchOptions::preset(
+        ctx.tenant
+            .compat
+            .as_str()
+            .parse()
+            .unwrap_or(Preset::Lenient),
+    )
+}
+
+/// What a native change did to the rows.
+#[derive(Default)]
+struct Applied {
+    delta: MembershipDelta,
+    touched: bool,
+}
 
 impl SqliteStore {
     /// Reads the resource, applies the PATCH and writes the result back, all inside one
@@ -18,10 +56,48 @@ impl SqliteStore {
         request: &PatchRequest<'_>,
     ) -> Result<PatchOutcome, StoreError> {
         let layout = self.layout(resource_type);
+        let plan = layout.members.as_ref().and_then(|attr| {
+            plan_membership(
+                request.patch,
+                &self.registry,
+                resource_type,
+                &attr.name,
+                &options_of(ctx),
+            )
+            .ok()
+            .flatten()
+            .filter(|plan| plan.only_membership() && natively_applicable(plan))
+        });
         let mut tx = self.begin_write().await?;
         let row = Self::find(&mut tx, ctx, resource_type, id).await?;
         row.check(request.expected)?;
-        let current = Self::with_members(&mut tx, &layout, row.pk, row.body.clone()).await?;
+        let outcome = match (&layout.members, plan) {
+            (Some(attr), Some(plan)) if row.regular && placeholder_or_absent(&row.body, attr) => {
+                self.patch_natively(&mut tx, &layout, attr, &row, &plan)
+                    .await?
+            }
+            _ => {
+                self.patch_whole(&mut tx, ctx, resource_type, &layout, &row, id, request)
+                    .await?
+            }
+        };
+        tx.commit().await.map_err(backend)?;
+        Ok(outcome)
+    }
+
+    /// The service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the whole resource.
+    #[allow(clippy::too_many_arguments)]
+    async fn patch_whole(
+        &self,
+        conn: &mut SqliteConnection,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        layout: &Layout,
+        row: &StoredRow,
+        id: &str,
+        request: &PatchRequest<'_>,
+    ) -> Result<PatchOutcome, StoreError> {
+        let current = Self::with_members(conn, layout, row.pk, row.body.clone()).await?;
         let mut next = current.clone();
         if !request.apply.apply(&mut next)? {
             return Ok(PatchOutcome {
@@ -32,9 +108,8 @@ impl SqliteStore {
             });
         }
         let stored = self
-            .write_existing(&mut tx, ctx, resource_type, &row, id, next)
+            .write_existing(conn, ctx, resource_type, row, id, next)
             .await?;
-        tx.commit().await.map_err(backend)?;
         Ok(PatchOutcome {
             resource: stored,
             changed: true,
@@ -42,4 +117,243 @@ impl SqliteStore {
             membership: None,
         })
     }
+
+    /// The plan's changes on the `members` rows, then a new version of the group's row.
+    async fn patch_natively(
+        &self,
+        conn: &mut SqliteConnection,
+        layout: &Layout,
+        attr: &MemberAttr,
+        row: &StoredRow,
+        plan: &MembershipPlan,
+    ) -> Result<PatchOutcome, StoreError> {
+        let mut applied = Applied::default();
+        for change in &plan.changes {
+            apply_change(conn, row.pk, attr, change, &mut applied).await?;
+        }
+        if !applied.touched {
+            let resource = Self::with_members(conn, layout, row.pk, row.body.clone()).await?;
+            return Ok(PatchOutcome {
+                resource,
+                changed: false,
+                before: None,
+                membership: Some(applied.delta),
+            });
+        }
+        let remaining: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM members WHERE resource_pk = ?")
+                .bind(row.pk)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(backend)?;
+        let version = row.version + 1;
+        let now = now_timestamp();
+        let mut body = row.body.clone();
+        set_placeholder(&mut body, attr, remaining > 0);
+        if let Some(meta) = body.get_mut("meta").and_then(Value::as_object_mut) {
+            meta.insert("lastModified".into(), Value::String(now.clone()));
+            meta.insert(
+                "version".into(),
+                Value::String(Version::new(version.to_string()).etag()),
+            );
+        }
+        sqlx::query("UPDATE resources SET version = ?, last_modified = ?, body = ? WHERE pk = ?")
+            .bind(version)
+            .bind(&now)
+            .bind(body.to_string())
+            .bind(row.pk)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        let resource = Self::with_members(conn, layout, row.pk, body).await?;
+        Ok(PatchOutcome {
+            resource,
+            changed: true,
+            before: None,
+            membership: Some(applied.delta),
+        })
+    }
+}
+
+/// Whether every change can be carried out on rows by `value` key: added and removed values
+/// carry a string `value` (others compare whole, which the full path handles).
+fn natively_applicable(plan: &MembershipPlan) -> bool {
+    let keyed = |v: &Value| v.get("value").is_some_and(Value::is_string);
+    plan.changes.iter().all(|change| match change {
+        MemberChange::Add(values) | MemberChange::Replace(values) => values.iter().all(keyed),
+        MemberChange::Remove(values) => values.iter().all(Value::is_string),
+        MemberChange::RemoveWhere { .. } | MemberChange::Clear => true,
+    })
+}
+
+fn placeholder_or_absent(body: &Value, attr: &MemberAttr) -> bool {
+    match body.get(&attr.name) {
+        None => true,
+        Some(Value::Array(items)) => items.is_empty(),
+        Some(_) => false,
+    }
+}
+
+/// Keeps the body's placeholder in step with the rows: present while there are values (added
+/// before `meta` when new), absent when none are left (RFC 7643 §2.5: an attribute with no
+/// value is unassigned; the PATCH engine removes it from the JSON).
+fn set_placeholder(body: &mut Value, attr: &MemberAttr, has_values: bool) {
+    let Value::Object(object) = body else { return };
+    if !has_values {
+        object.shift_remove(&attr.name);
+        return;
+    }
+    if object.contains_key(&attr.name) {
+        return;
+    }
+    let mut rebuilt = Map::with_capacity(object.len() + 1);
+    for (key, value) in std::mem::take(object) {
+        if key == "meta" {
+            rebuilt.insert(attr.name.clone(), Value::Array(Vec::new()));
+        }
+        rebuilt.insert(key, value);
+    }
+    rebuilt
+        .entry(attr.name.clone())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    *object = rebuilt;
+}
+
+/// The `value` of a member value, as sent.
+fn value_of(item: &Value) -> Option<String> {
+    item.get("value").and_then(Value::as_str).map(str::to_owned)
+}
+
+async fn apply_change(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    attr: &MemberAttr,
+    change: &MemberChange,
+    applied: &mut Applied,
+) -> Result<(), StoreError> {
+    match change {
+        MemberChange::Add(values) => {
+            let keys: Vec<String> = values
+                .iter()
+                .filter_map(|v| members::key_of(v, attr))
+                .collect();
+            let present: HashSet<String> = sqlx::query_scalar(
+                "SELECT value_key FROM members \
+                 WHERE resource_pk = ? AND value_key IN (SELECT value FROM json_each(?))",
+            )
+            .bind(pk)
+            .bind(serde_json::to_string(&keys).unwrap_or_default())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .collect();
+            let new: Vec<Value> = values
+                .iter()
+                .filter(|v| members::key_of(v, attr).is_some_and(|k| !present.contains(&k)))
+                .cloned()
+                .collect();
+            if new.is_empty() {
+                return Ok(());
+            }
+            let next: Option<i64> =
+                sqlx::query_scalar("SELECT max(seq) + 1 FROM members WHERE resource_pk = ?")
+                    .bind(pk)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+            members::insert(conn, pk, next.unwrap_or(0), &new, attr).await?;
+            applied.delta.added.extend(new.iter().filter_map(value_of));
+            applied.touched = true;
+        }
+        MemberChange::Remove(values) => {
+            let keys: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|v| scimkit_provision::normalise_unique(v, attr.case_exact))
+                .collect();
+            let removed: Vec<String> = sqlx::query_scalar(
+                "DELETE FROM members \
+                 WHERE resource_pk = ? AND value_key IN (SELECT value FROM json_each(?)) \
+                 RETURNING item",
+            )
+            .bind(pk)
+            .bind(serde_json::to_string(&keys).unwrap_or_default())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?;
+            record_removed(applied, &removed)?;
+        }
+        MemberChange::RemoveWhere { matcher, .. } => {
+            let rows = sqlx::query("SELECT seq, item FROM members WHERE resource_pk = ?")
+                .bind(pk)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+            let mut seqs = Vec::new();
+            let mut removed = Vec::new();
+            for row in rows {
+                let item: String = row.try_get(1).map_err(backend)?;
+                if matcher.matches(&parse_body(&item)?) {
+                    seqs.push(row.try_get::<i64, _>(0).map_err(backend)?);
+                    removed.push(item);
+                }
+            }
+            members::delete_seqs(conn, pk, &seqs).await?;
+            record_removed(applied, &removed)?;
+        }
+        MemberChange::Replace(values) => {
+            let old: Vec<String> =
+                sqlx::query_scalar("SELECT item FROM members WHERE resource_pk = ? ORDER BY seq")
+                    .bind(pk)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+            let old_items = old
+                .iter()
+                .map(|text| parse_body(text))
+                .collect::<Result<Vec<_>, _>>()?;
+            if old_items == *values {
+                return Ok(());
+            }
+            let key = |v: &Value| members::key_of(v, attr);
+            let old_keys: HashSet<Option<String>> = old_items.iter().map(key).collect();
+            let new_keys: HashSet<Option<String>> = values.iter().map(key).collect();
+            applied.delta.added.extend(
+                values
+                    .iter()
+                    .filter(|v| !old_keys.contains(&key(v)))
+                    .filter_map(value_of),
+            );
+            applied.delta.removed.extend(
+                old_items
+                    .iter()
+                    .filter(|v| !new_keys.contains(&key(v)))
+                    .filter_map(value_of),
+            );
+            members::sync(conn, pk, values, attr).await?;
+            applied.touched = true;
+        }
+        MemberChange::Clear => {
+            let removed: Vec<String> =
+                sqlx::query_scalar("DELETE FROM members WHERE resource_pk = ? RETURNING item")
+                    .bind(pk)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+            record_removed(applied, &removed)?;
+        }
+    }
+    Ok(())
+}
+
+fn record_removed(applied: &mut Applied, removed: &[String]) -> Result<(), StoreError> {
+    if removed.is_empty() {
+        return Ok(());
+    }
+    for item in removed {
+        applied.delta.removed.extend(value_of(&parse_body(item)?));
+    }
+    applied.touched = true;
+    Ok(())
 }

@@ -34,6 +34,8 @@ pub(crate) struct StoredRow {
     pub(crate) pk: i64,
     pub(crate) version: i64,
     pub(crate) created: String,
+    /// Whether the stored resource is regular (see `regular.rs`).
+    pub(crate) regular: bool,
     pub(crate) body: Value,
 }
 
@@ -167,7 +169,7 @@ impl SqliteStore {
         id: &str,
     ) -> Result<StoredRow, StoreError> {
         let row = sqlx::query(
-            "SELECT pk, version, created, body FROM resources \
+            "SELECT pk, version, created, regular, body FROM resources \
              WHERE tenant = ? AND resource_type = ? AND id = ?",
         )
         .bind(ctx.tenant_id())
@@ -181,6 +183,7 @@ impl SqliteStore {
             pk: row.try_get("pk").map_err(backend)?,
             version: row.try_get("version").map_err(backend)?,
             created: row.try_get("created").map_err(backend)?,
+            regular: row.try_get("regular").map_err(backend)?,
             body: parse_body(row.try_get("body").map_err(backend)?)?,
         })
     }

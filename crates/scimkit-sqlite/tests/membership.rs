@@ -1,0 +1,363 @@
+//! Group membership as rows: native PATCH (RFC 7644 §3.5.2) gives exactly what the PATCH
+//! engine gives on the whole group (the in-memory store is the reference), touches only the
+//! changed members, and concurrent PATCHes from several stores on one file lose nothing.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use scimkit_patch::{PatchOptions, Preset, apply};
+use scimkit_provision::{
+    InMemoryStore, PatchOutcome, PatchRequest, ReadHint, RequestContext, Store, Tenant, Version,
+};
+use scimkit_schema::{PatchOp, SchemaRegistry, ScimError};
+use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
+use serde_json::{Value, json};
+
+fn temp_db() -> std::path::PathBuf {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temp dir")
+        .keep()
+        .join("members.db")
+}
+
+async fn open(path: &std::path::Path, registry: &Arc<SchemaRegistry>) -> SqliteStore {
+    let options = SqliteOptions::new(path).durability(Durability::Normal);
+    SqliteStore::open_with(&options, registry.clone())
+        .await
+        .expect("open")
+}
+
+fn patch(operations: Value) -> PatchOp {
+    serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": operations
+    }))
+    .expect("PatchOp")
+}
+
+/// PATCHes `id` the way the service does: the PATCH engine with the tenant's preset.
+async fn run_patch(
+    store: &dyn Store,
+    registry: &SchemaRegistry,
+    ctx: &RequestContext,
+    id: &str,
+    op: &PatchOp,
+) -> Result<PatchOutcome, scimkit_provision::StoreError> {
+    let groups = registry.resource_type("Group").expect("Group");
+    let options = PatchOptions::preset(ctx.tenant.compat.as_str().parse().expect("preset"));
+    let engine = |resource: &mut Value| -> Result<bool, ScimError> {
+        apply(resource, op, registry, groups, &options).map(|o| o.changed())
+    };
+    store
+        .patch(ctx, groups, id, &PatchRequest::new(op, &engine))
+        .await
+}
+
+fn group(name: &str, members: impl IntoIterator<Item = String>) -> Value {
+    let members: Vec<Value> = members.into_iter().map(|m| json!({"value": m})).collect();
+    let mut g = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "displayName": name,
+    });
+    if !members.is_empty() {
+        g["members"] = Value::Array(members);
+    }
+    g
+}
+
+fn without_meta(mut resource: Value) -> Value {
+    if let Some(object) = resource.as_object_mut() {
+        object.remove("meta");
+        object.remove("id");
+    }
+    resource
+}
+
+/// Each request, in each preset, leaves the group exactly as the PATCH engine on the whole
+/// resource does (same members, same order, same other attributes), with the same `changed`;
+/// membership-only requests take the native path (no `before`, a membership delta).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn native_patch_equals_the_engine_on_the_whole_group() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let sqlite = open(&temp_db(), &registry).await;
+    let memory = InMemoryStore::new(registry.clone());
+    let groups = registry.resource_type("Group").expect("Group");
+    let requests: Vec<(Preset, Value, bool)> = vec![
+        (
+            Preset::Entra,
+            json!([{"op": "add", "path": "members", "value": [{"value": "u4"}, {"value": "u5"}]}]),
+            true,
+        ),
+        (
+            Preset::Entra,
+            json!([{"op": "add", "path": "members", "value": [{"value": "U4"}]}]),
+            true,
+        ),
+        (
+            Preset::Entra,
+            json!([{"op": "remove", "path": "members[value eq \"u2\"]"}]),
+            true,
+        ),
+        (
+            Preset::EntraLegacy,
+            json!([{"op": "Remove", "path": "members", "value": [{"value": "u3"}, {"value": "nobody"}]}]),
+            true,
+        ),
+        (
+            Preset::Okta,
+            json!([{"op": "remove", "path": "members[value eq \"u1\" or value eq \"u5\"]"}]),
+            true,
+        ),
+        (
+            Preset::Lenient,
+            json!([{"op": "remove", "path": "members[display eq \"Six\"]"}]),
+            true,
+        ),
+        (
+            Preset::Lenient,
+            json!([{"op": "add", "value": {"members": [{"value": "u7", "display": "Seven"}]}}]),
+            true,
+        ),
+        (
+            Preset::Okta,
+            json!([{"op": "replace", "path": "members", "value": [{"value": "u7", "display": "Seven"}, {"value": "u8"}]}]),
+            true,
+        ),
+        (
+            Preset::Lenient,
+            json!([{"op": "replace", "path": "displayName", "value": "Renamed"}, {"op": "add", "path": "members", "value": [{"value": "u9"}]}]),
+            false,
+        ),
+        (
+            Preset::Lenient,
+            json!([{"op": "remove", "path": "members"}]),
+            true,
+        ),
+        (
+            Preset::Lenient,
+            json!([{"op": "add", "path": "members", "value": [{"value": "u1"}]}]),
+            true,
+        ),
+    ];
+    let mut initial = group("Staff", ["u1", "u2", "u3"].map(String::from));
+    initial["members"]
+        .as_array_mut()
+        .expect("members")
+        .push(json!({"value": "u6", "display": "Six"}));
+    let ctx0 = RequestContext::for_tenant("t");
+    let s = sqlite
+        .create(&ctx0, groups, initial.clone())
+        .await
+        .expect("create");
+    let m = memory.create(&ctx0, groups, initial).await.expect("create");
+    let (sid, mid) = (
+        s["id"].as_str().unwrap().to_owned(),
+        m["id"].as_str().unwrap().to_owned(),
+    );
+    for (preset, operations, native) in requests {
+        let ctx = RequestContext::new(Arc::new(
+            Tenant::new("t").with_compat(preset.as_str().parse().expect("preset")),
+        ));
+        let op = patch(operations.clone());
+        let got = run_patch(&sqlite, &registry, &ctx, &sid, &op)
+            .await
+            .expect("sqlite patch");
+        let want = run_patch(&memory, &registry, &ctx, &mid, &op)
+            .await
+            .expect("memory patch");
+        assert_eq!(got.changed, want.changed, "changed for {operations}");
+        assert_eq!(
+            without_meta(got.resource.clone()),
+            without_meta(want.resource.clone()),
+            "after {operations}"
+        );
+        assert_eq!(got.before.is_none(), native, "native path for {operations}");
+        let read = sqlite
+            .get(&ctx, groups, &sid, &ReadHint::default())
+            .await
+            .expect("get");
+        assert_eq!(read, got.resource, "stored as returned after {operations}");
+    }
+}
+
+/// No-op PATCHes keep the version; real ones bump it; `If-Match` mismatches are final and
+/// change nothing; the delta names exactly the members added and removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn native_versions_and_deltas() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = open(&temp_db(), &registry).await;
+    let groups = registry.resource_type("Group").expect("Group");
+    let ctx = RequestContext::for_tenant("t");
+    let created = store
+        .create(&ctx, groups, group("G", ["a".into()]))
+        .await
+        .expect("create");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let v1 = Version::of(&created).expect("version");
+    let add =
+        patch(json!([{"op": "add", "path": "members", "value": [{"value": "a"}, {"value": "b"}]}]));
+    let outcome = run_patch(&store, &registry, &ctx, &id, &add)
+        .await
+        .expect("add");
+    assert!(outcome.changed);
+    let delta = outcome.membership.expect("native");
+    assert_eq!((delta.added, delta.removed), (vec!["b".to_owned()], vec![]));
+    let v2 = Version::of(&outcome.resource).expect("version");
+    assert_ne!(v1, v2);
+    let again = run_patch(&store, &registry, &ctx, &id, &add)
+        .await
+        .expect("add again");
+    assert!(
+        !again.changed,
+        "adding present members changes nothing (RFC 7644 §3.5.2.1)"
+    );
+    assert_eq!(Version::of(&again.resource), Some(v2.clone()));
+    let engine = |_: &mut Value| -> Result<bool, ScimError> { Ok(true) };
+    let remove = patch(json!([{"op": "remove", "path": "members[value eq \"a\"]"}]));
+    let mut request = PatchRequest::new(&remove, &engine);
+    request.expected = Some(&v1);
+    assert!(matches!(
+        store.patch(&ctx, groups, &id, &request).await,
+        Err(scimkit_provision::StoreError::VersionMismatch { current }) if current == v2
+    ));
+    let outcome = run_patch(&store, &registry, &ctx, &id, &remove)
+        .await
+        .expect("remove");
+    let delta = outcome.membership.expect("native");
+    assert_eq!((delta.added, delta.removed), (vec![], vec!["a".to_owned()]));
+    let clear = patch(json!([{"op": "remove", "path": "members[value eq \"b\"]"}]));
+    let outcome = run_patch(&store, &registry, &ctx, &id, &clear)
+        .await
+        .expect("remove last");
+    assert!(
+        outcome.resource.get("members").is_none(),
+        "no members left: unassigned (RFC 7643 §2.5)"
+    );
+    assert_eq!(outcome.resource["displayName"], "G");
+}
+
+/// A 100,000-member group: adding and removing 100 members works on rows, and reading it
+/// with `excludedAttributes=members` leaves them out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_thousand_members() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = open(&temp_db(), &registry).await;
+    let groups = registry.resource_type("Group").expect("Group");
+    let ctx = RequestContext::for_tenant("t");
+    let big = group("Everyone", (0..100_000).map(|i| format!("user-{i}")));
+    let created = store.create(&ctx, groups, big).await.expect("create");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let add: Vec<Value> = (100_000..100_100)
+        .map(|i| json!({"value": format!("user-{i}")}))
+        .collect();
+    let outcome = run_patch(
+        &store,
+        &registry,
+        &ctx,
+        &id,
+        &patch(json!([{"op": "add", "path": "members", "value": add}])),
+    )
+    .await
+    .expect("add 100");
+    assert_eq!(outcome.membership.expect("native").added.len(), 100);
+    let filter = (0..100)
+        .map(|i| format!("value eq \"user-{}\"", i * 1000))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let outcome = run_patch(
+        &store,
+        &registry,
+        &ctx,
+        &id,
+        &patch(json!([{"op": "remove", "path": format!("members[{filter}]")}])),
+    )
+    .await
+    .expect("remove 100");
+    assert_eq!(outcome.membership.expect("native").removed.len(), 100);
+    let members = outcome.resource["members"].as_array().expect("members");
+    assert_eq!(members.len(), 100_000);
+    assert_eq!(members[0]["value"], "user-1");
+    assert_eq!(members[99_999]["value"], "user-100099");
+    let hint = ReadHint {
+        omit: vec!["members".into()],
+    };
+    let light = store.get(&ctx, groups, &id, &hint).await.expect("get");
+    assert!(light.get("members").is_none());
+    assert_eq!(light["displayName"], "Everyone");
+}
+
+/// Many tasks on four stores opened on the same file each add one member to the same group,
+/// half of them through the native path and half through the whole-resource path (a rename
+/// in the same request); then half remove theirs. Every write is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_patches_from_several_stores_lose_no_member() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let path = temp_db();
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(Arc::new(open(&path, &registry).await));
+    }
+    let groups = registry.resource_type("Group").expect("Group");
+    let ctx = Arc::new(RequestContext::for_tenant("t"));
+    let created = stores[0]
+        .create(&ctx, groups, group("Crowd", []))
+        .await
+        .expect("create");
+    let id = Arc::new(created["id"].as_str().unwrap().to_owned());
+    let run = |n: usize, operations: Value| {
+        let (store, registry, ctx, id) = (
+            stores[n % 4].clone(),
+            registry.clone(),
+            ctx.clone(),
+            id.clone(),
+        );
+        tokio::spawn(async move {
+            run_patch(store.as_ref(), &registry, &ctx, &id, &patch(operations))
+                .await
+                .map(|o| o.changed)
+        })
+    };
+    let mut tasks = Vec::new();
+    for n in 0..64 {
+        let add = json!({"op": "add", "path": "members", "value": [{"value": format!("m{n}")}]});
+        let ops = if n % 2 == 0 {
+            json!([add])
+        } else {
+            json!([add, {"op": "replace", "path": "displayName", "value": format!("Crowd {n}")}])
+        };
+        tasks.push(run(n, ops));
+    }
+    for task in tasks {
+        assert!(task.await.expect("task").expect("patch"));
+    }
+    let mut tasks = Vec::new();
+    for n in (0..64).filter(|n| n % 4 == 0) {
+        tasks.push(run(
+            n + 1,
+            json!([{"op": "remove", "path": format!("members[value eq \"m{n}\"]")}]),
+        ));
+    }
+    for task in tasks {
+        assert!(task.await.expect("task").expect("patch"));
+    }
+    let read = stores[3]
+        .get(&ctx, groups, &id, &ReadHint::default())
+        .await
+        .expect("get");
+    let got: HashSet<String> = read["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["value"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let want: HashSet<String> = (0..64)
+        .filter(|n| n % 4 != 0)
+        .map(|n| format!("m{n}"))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        Version::of(&read),
+        Some(Version::new((1 + 64 + 16).to_string())),
+        "one version per write"
+    );
+}
