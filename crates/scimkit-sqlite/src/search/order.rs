@@ -40,8 +40,13 @@ impl Translator<'_> {
             .push(" IS NULL OR ")
             .append(&key)
             .push(" = '' THEN 1 ELSE 0 END")
-            .push(if descending { " DESC, " } else { ", " })
-            .append(&key);
+            .push(if descending {
+                " DESC, NULLIF("
+            } else {
+                ", NULLIF("
+            })
+            .append(&key)
+            .push(", '')");
         if !located.keyed && !located.case_exact {
             sql.push(" COLLATE ").push(FOLD);
         }
