@@ -95,6 +95,27 @@ pub(crate) async fn load(conn: &mut SqliteConnection, pk: i64) -> Result<Vec<Val
     parse_list(joined)
 }
 
+/// The values of resource `pk` whose `value_key` is one of `keys`, in order.
+pub(crate) async fn load_keys(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    keys: &[String],
+) -> Result<Vec<Value>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let joined: Option<String> = sqlx::query_scalar(
+        "SELECT group_concat(item, ',' ORDER BY seq) FROM members \
+         WHERE resource_pk = ? AND value_key IN (SELECT value FROM json_each(?))",
+    )
+    .bind(pk)
+    .bind(serde_json::to_string(keys).unwrap_or_default())
+    .fetch_one(conn)
+    .await
+    .map_err(backend)?;
+    parse_list(joined)
+}
+
 /// The values of several resources at once, by `pk` (absent: no rows).
 pub(crate) async fn load_many(
     conn: &mut SqliteConnection,

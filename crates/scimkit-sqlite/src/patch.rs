@@ -5,15 +5,18 @@
 //! Okta's member adds and removes, in every dialect [`scimkit_patch::plan_membership`]
 //! understands) is applied to the `members` table directly: adding or removing k members of
 //! a 100,000-member group reads and writes k rows plus the group's own row. The plan is
-//! made with the PATCH options of the tenant's preset
-//! (`PatchOptions::preset(ctx.tenant.compat)`), the ones the service applies PATCH with.
+//! made with the PATCH options of the tenant's preset (`Tenant::patch_options`), the ones
+//! the service applies PATCH with. The service's [`ApplyPatch`](scimkit_provision::ApplyPatch)
+//! still judges the request first: it runs on the group holding only the members the request
+//! names (k rows), so its validation and policies refuse what they refuse; its result is
+//! not stored. A policy that needs every member of the group to decide sees only those.
 //! Every other request (other attributes too, filters the plan cannot express, irregular
 //! stored groups) runs the service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the
 //! whole resource and writes the result back, in the same kind of transaction.
 
 use std::collections::HashSet;
 
-use scimkit_patch::{MemberChange, MembershipPlan, PatchOptions, Preset, plan_membership};
+use scimkit_patch::{MemberChange, MembershipPlan, plan_membership};
 use scimkit_provision::{
     MembershipDelta, PatchOutcome, PatchRequest, RequestContext, StoreError, Version, now_timestamp,
 };
@@ -25,17 +28,6 @@ use crate::error::backend;
 use crate::layout::{Layout, MemberAttr};
 use crate::members;
 use crate::store::{SqliteStore, StoredRow, parse_body};
-
-/// The PATCH options of the tenant's compatibility preset.
-fn options_of(ctx: &RequestContext) -> PatchOptions {
-    PatchOptions::preset(
-        ctx.tenant
-            .compat
-            .as_str()
-            .parse()
-            .unwrap_or(Preset::Lenient),
-    )
-}
 
 /// What a native change did to the rows.
 #[derive(Default)]
@@ -62,7 +54,7 @@ impl SqliteStore {
                 &self.registry,
                 resource_type,
                 &attr.name,
-                &options_of(ctx),
+                &ctx.tenant.patch_options(),
             )
             .ok()
             .flatten()
@@ -73,7 +65,7 @@ impl SqliteStore {
         row.check(request.expected)?;
         let outcome = match (&layout.members, plan) {
             (Some(attr), Some(plan)) if row.regular && placeholder_or_absent(&row.body, attr) => {
-                self.patch_natively(&mut tx, &layout, attr, &row, &plan)
+                self.patch_natively(&mut tx, &layout, attr, &row, &plan, request)
                     .await?
             }
             _ => {
@@ -126,7 +118,14 @@ impl SqliteStore {
         attr: &MemberAttr,
         row: &StoredRow,
         plan: &MembershipPlan,
+        request: &PatchRequest<'_>,
     ) -> Result<PatchOutcome, StoreError> {
+        // The service's PATCH (engine, validation, policy) must accept the request: run it
+        // on the group holding only the members the request names, and keep its verdict.
+        let mut stand_in = row.body.clone();
+        let named = members::load_keys(conn, row.pk, &named_keys(plan, attr)).await?;
+        members::put(&mut stand_in, attr, named);
+        request.apply.apply(&mut stand_in)?;
         let mut applied = Applied::default();
         for change in &plan.changes {
             apply_change(conn, row.pk, attr, change, &mut applied).await?;
@@ -173,6 +172,26 @@ impl SqliteStore {
             membership: Some(applied.delta),
         })
     }
+}
+
+/// The `value` keys of the members a plan adds or removes by value.
+fn named_keys(plan: &MembershipPlan, attr: &MemberAttr) -> Vec<String> {
+    let mut keys = Vec::new();
+    for change in &plan.changes {
+        match change {
+            MemberChange::Add(values) | MemberChange::Replace(values) => {
+                keys.extend(values.iter().filter_map(|v| members::key_of(v, attr)));
+            }
+            MemberChange::Remove(values) => keys.extend(
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|v| scimkit_provision::normalise_unique(v, attr.case_exact)),
+            ),
+            MemberChange::RemoveWhere { .. } | MemberChange::Clear => {}
+        }
+    }
+    keys
 }
 
 /// Whether every change can be carried out on rows by `value` key: added and removed values

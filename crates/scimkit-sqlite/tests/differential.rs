@@ -42,10 +42,10 @@ fn user(i: usize) -> Value {
     let mut u = json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
         "userName": format!("{}{}", word(i), i),
-        "active": i % 3 != 0,
+        "active": !i.is_multiple_of(3),
     });
     let o = u.as_object_mut().expect("object");
-    if i % 4 != 0 {
+    if !i.is_multiple_of(4) {
         o.insert(
             "externalId".into(),
             json!(format!("{}-{}", word(i + 1), i % 7)),
@@ -57,7 +57,7 @@ fn user(i: usize) -> Value {
     if i % 6 == 2 {
         o.insert("nickName".into(), Value::Null);
     }
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         o.insert(
             "displayName".into(),
             json!(format!("{} {}", word(i + 2), word(i + 5))),
@@ -71,7 +71,7 @@ fn user(i: usize) -> Value {
     }
     if i % 7 != 3 {
         let mut emails = vec![
-            json!({"value": format!("{}@{}.com", word(i), word(i + 4)), "type": "work", "primary": i % 2 == 0}),
+            json!({"value": format!("{}@{}.com", word(i), word(i + 4)), "type": "work", "primary": i.is_multiple_of(2)}),
         ];
         if i % 3 == 1 {
             emails.push(json!({"value": format!("{}@home.org", word(i + 6)), "type": "home"}));
@@ -80,7 +80,7 @@ fn user(i: usize) -> Value {
     } else if i % 2 == 1 {
         o.insert("emails".into(), Value::Null);
     }
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         o.insert(
             "schemas".into(),
             json!(["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE]),
@@ -101,7 +101,7 @@ fn group(i: usize, user_ids: &[String]) -> Value {
     let members: Vec<Value> = user_ids
         .iter()
         .enumerate()
-        .filter(|(j, _)| (j + i) % (i % 4 + 2) == 0)
+        .filter(|(j, _)| (j + i).is_multiple_of(i % 4 + 2))
         .map(|(_, id)| json!({"value": id, "display": word(i + 1)}))
         .collect();
     let mut g = json!({

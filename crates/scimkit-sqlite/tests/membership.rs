@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use scimkit_patch::{PatchOptions, Preset, apply};
+use scimkit_patch::{Preset, apply};
 use scimkit_provision::{
     InMemoryStore, PatchOutcome, PatchRequest, ReadHint, RequestContext, Store, Tenant, Version,
 };
@@ -44,7 +44,7 @@ async fn run_patch(
     op: &PatchOp,
 ) -> Result<PatchOutcome, scimkit_provision::StoreError> {
     let groups = registry.resource_type("Group").expect("Group");
-    let options = PatchOptions::preset(ctx.tenant.compat.as_str().parse().expect("preset"));
+    let options = ctx.tenant.patch_options();
     let engine = |resource: &mut Value| -> Result<bool, ScimError> {
         apply(resource, op, registry, groups, &options).map(|o| o.changed())
     };
@@ -155,9 +155,7 @@ async fn native_patch_equals_the_engine_on_the_whole_group() {
         m["id"].as_str().unwrap().to_owned(),
     );
     for (preset, operations, native) in requests {
-        let ctx = RequestContext::new(Arc::new(
-            Tenant::new("t").with_compat(preset.as_str().parse().expect("preset")),
-        ));
+        let ctx = RequestContext::new(Arc::new(Tenant::new("t").with_preset(preset)));
         let op = patch(operations.clone());
         let got = run_patch(&sqlite, &registry, &ctx, &sid, &op)
             .await
