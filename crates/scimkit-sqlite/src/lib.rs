@@ -56,6 +56,10 @@
 //! - `unique_values`: the value keys of every attribute with `uniqueness` server or global
 //!   ([`UniqueAttributes`](scimkit_provision::UniqueAttributes), per caseExact), per tenant
 //!   and resource type; a clash is [`StoreError::Uniqueness`](scimkit_provision::StoreError).
+//! - `tenants`: tenants for multi-tenant deployments (id, name, switch, PATCH preset, PATCH
+//!   response, allowed email domains) with the SHA-256 digest of their bearer token, never the
+//!   token; [`SqliteTenants`] (from [`SqliteStore::tenants`]) manages them and implements
+//!   [`Authenticator`](scimkit_provision::Authenticator).
 //! - `store_meta`: the fingerprint of the schema facts the derived columns follow. When the
 //!   registry changes (an attribute becomes caseExact or unique), opening the store
 //!   re-derives every row's keys in one transaction.
@@ -114,8 +118,10 @@ mod patch;
 mod regular;
 mod search;
 mod store;
+mod tenants;
 mod unique;
 
 pub use error::OpenError;
 pub use options::{DEFAULT_BUSY_TIMEOUT, DEFAULT_READERS, Durability, SqliteOptions};
 pub use store::SqliteStore;
+pub use tenants::{SqliteTenants, TenantRecord};

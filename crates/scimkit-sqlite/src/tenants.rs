@@ -1,0 +1,294 @@
+//! Tenants and their bearer tokens in the `tenants` table, and [`Authenticator`] over it:
+//! what `scimkit tenant add|list|disable|enable|rotate-token` and `scimkit serve` use.
+//!
+//! Only the SHA-256 digest of a token is stored ([`TokenHash`]), never the token: a token is
+//! shown once, when it is created. Lookup is by digest through the table's unique index;
+//! comparing digests of 256-bit random tokens leaks nothing useful about the token through
+//! timing (RFC 7644 §7.4 "sufficient entropy").
+
+use std::sync::Arc;
+
+use scimkit_provision::{
+    Authenticator, BoxFuture, PatchResponse, Preset, Principal, StoreError, Tenant, TokenHash,
+    generate_token, now_timestamp,
+};
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use crate::error::backend;
+use crate::store::SqliteStore;
+
+/// A stored tenant: the [`Tenant`] the service uses plus what only operators see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRecord {
+    /// The tenant (id, switch, preset, PATCH response, allowed domains).
+    pub tenant: Tenant,
+    /// A human-readable name (e.g. the customer's), for `scimkit tenant list`.
+    pub name: String,
+    /// Whether a token is set (tokens themselves are never stored).
+    pub has_token: bool,
+    /// When it was added, `xsd:dateTime` UTC.
+    pub created: String,
+    /// When it last changed, `xsd:dateTime` UTC.
+    pub last_modified: String,
+}
+
+/// The tenants of a [`SqliteStore`]'s database. Cheap to clone; implements
+/// [`Authenticator`] (bearer token → tenant) for the service.
+///
+/// ```
+/// use std::sync::Arc;
+/// use scimkit_provision::{Authenticator, Preset, Tenant};
+/// use scimkit_schema::SchemaRegistry;
+/// use scimkit_sqlite::SqliteStore;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let store = SqliteStore::open_in_memory(Arc::new(SchemaRegistry::core())).await.unwrap();
+/// let tenants = store.tenants();
+/// let token = tenants.add(&Tenant::new("acme").with_preset(Preset::Entra), "Acme Inc.", None).await?;
+/// let principal = tenants.authenticate(&token).await.expect("known token");
+/// assert_eq!((principal.tenant.id.as_str(), principal.tenant.preset), ("acme", Preset::Entra));
+///
+/// let fresh = tenants.rotate_token("acme").await?;
+/// assert!(tenants.authenticate(&token).await.is_none(), "the old token is gone");
+/// assert!(tenants.authenticate(&fresh).await.is_some());
+/// # Ok::<(), scimkit_provision::StoreError>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone, Debug)]
+pub struct SqliteTenants {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// The tenants kept in this store's database.
+    pub fn tenants(&self) -> SqliteTenants {
+        SqliteTenants {
+            writer: self.pools.writer.clone(),
+            reader: self.pools.reader.clone(),
+        }
+    }
+}
+
+fn patch_response_name(p: PatchResponse) -> &'static str {
+    match p {
+        PatchResponse::Resource => "resource",
+        PatchResponse::NoContent => "no-content",
+    }
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("the tenants table holds an unreadable {what}"))
+}
+
+fn record(row: &SqliteRow) -> Result<TenantRecord, StoreError> {
+    let get_text = |name: &str| row.try_get::<String, _>(name).map_err(backend);
+    let preset: Preset = get_text("preset")?.parse().map_err(|_| corrupt("preset"))?;
+    let patch_response = match get_text("patch_response")?.as_str() {
+        "no-content" => PatchResponse::NoContent,
+        "resource" => PatchResponse::Resource,
+        _ => return Err(corrupt("patch response")),
+    };
+    let domains: Vec<String> = serde_json::from_str(&get_text("allowed_email_domains")?)
+        .map_err(|_| corrupt("domain list"))?;
+    let tenant = Tenant::new(get_text("id")?)
+        .with_enabled(row.try_get("enabled").map_err(backend)?)
+        .with_preset(preset)
+        .with_patch_response(patch_response)
+        .with_allowed_email_domains(domains);
+    Ok(TenantRecord {
+        tenant,
+        name: get_text("name")?,
+        has_token: row
+            .try_get::<Option<String>, _>("token_hash")
+            .map_err(backend)?
+            .is_some(),
+        created: get_text("created")?,
+        last_modified: get_text("last_modified")?,
+    })
+}
+
+const COLUMNS: &str = "id, name, enabled, preset, patch_response, allowed_email_domains, \
+                       token_hash, created, last_modified";
+
+impl SqliteTenants {
+    /// Adds a tenant with `token` (or a new random one from [`generate_token`]) and returns
+    /// the token: the only time it is available.
+    ///
+    /// # Errors
+    /// [`StoreError::Uniqueness`] when the id or the token is taken;
+    /// [`StoreError::Backend`] on database failure.
+    pub async fn add(
+        &self,
+        tenant: &Tenant,
+        name: &str,
+        token: Option<&str>,
+    ) -> Result<String, StoreError> {
+        let token = token.map_or_else(generate_token, str::to_owned);
+        let now = now_timestamp();
+        let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
+        let result = sqlx::query(
+            "INSERT INTO tenants (id, name, enabled, preset, patch_response, \
+             allowed_email_domains, token_hash, created, last_modified) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&tenant.id)
+        .bind(name)
+        .bind(tenant.enabled)
+        .bind(tenant.preset.as_str())
+        .bind(patch_response_name(tenant.patch_response))
+        .bind(domains)
+        .bind(TokenHash::of(&token).to_hex())
+        .bind(&now)
+        .bind(&now)
+        .execute(&self.writer)
+        .await;
+        match result {
+            Ok(_) => Ok(token),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Uniqueness {
+                    attribute: if e.message().contains("token_hash") {
+                        "token".into()
+                    } else {
+                        "tenant id".into()
+                    },
+                    value: if e.message().contains("token_hash") {
+                        "(hidden)".into()
+                    } else {
+                        tenant.id.clone()
+                    },
+                })
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// Every tenant, by id.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] on database failure.
+    pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(record).collect()
+    }
+
+    /// The tenant with this id.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
+    pub async fn get(&self, id: &str) -> Result<TenantRecord, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?
+            .ok_or(StoreError::NotFound)?;
+        record(&row)
+    }
+
+    /// Stores the settings of `tenant` (switch, preset, PATCH response, allowed domains)
+    /// under its id; the name and token stay.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
+    pub async fn update(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
+        let done = sqlx::query(
+            "UPDATE tenants SET enabled = ?, preset = ?, patch_response = ?, \
+             allowed_email_domains = ?, last_modified = ? WHERE id = ?",
+        )
+        .bind(tenant.enabled)
+        .bind(tenant.preset.as_str())
+        .bind(patch_response_name(tenant.patch_response))
+        .bind(domains)
+        .bind(now_timestamp())
+        .bind(&tenant.id)
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Turns provisioning on or off for a tenant ("SCIM sync active"); a disabled tenant
+    /// still authenticates, and the service answers it 403.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
+    pub async fn set_enabled(&self, id: &str, enabled: bool) -> Result<(), StoreError> {
+        let tenant = self.get(id).await?.tenant.with_enabled(enabled);
+        self.update(&tenant).await
+    }
+
+    /// Replaces the tenant's token by `token`; the old one stops working at once.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Uniqueness`] when another tenant has this
+    /// token; [`StoreError::Backend`] on database failure.
+    pub async fn set_token(&self, id: &str, token: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE tenants SET token_hash = ?, last_modified = ? WHERE id = ?")
+            .bind(TokenHash::of(token).to_hex())
+            .bind(now_timestamp())
+            .bind(id)
+            .execute(&self.writer)
+            .await;
+        match done {
+            Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Uniqueness {
+                    attribute: "token".into(),
+                    value: "(hidden)".into(),
+                })
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+
+    /// Gives the tenant a new random token and returns it (the only time it is available).
+    ///
+    /// # Errors
+    /// As [`set_token`](Self::set_token).
+    pub async fn rotate_token(&self, id: &str) -> Result<String, StoreError> {
+        let token = generate_token();
+        self.set_token(id, &token).await?;
+        Ok(token)
+    }
+
+    /// The tenant `token` belongs to, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] on database failure.
+    pub async fn find_by_token(&self, token: &str) -> Result<Option<Tenant>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM tenants WHERE token_hash = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(TokenHash::of(token).to_hex())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.map(|row| record(&row).map(|r| r.tenant)).transpose()
+    }
+}
+
+impl Authenticator for SqliteTenants {
+    /// Looks the token's digest up; a database failure counts as an unknown token (401), so
+    /// a broken database never lets a request through.
+    fn authenticate<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Option<Principal>> {
+        Box::pin(async move {
+            let tenant = self.find_by_token(token).await.ok().flatten()?;
+            Some(Principal {
+                tenant: Arc::new(tenant),
+                subject: None,
+            })
+        })
+    }
+}

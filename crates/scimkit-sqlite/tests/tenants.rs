@@ -1,0 +1,112 @@
+//! Tenants in SQLite: they survive a reopen, tokens authenticate their tenant (RFC 7644 §2),
+//! only token digests are ever written to the database file.
+
+use std::sync::Arc;
+
+use scimkit_provision::{Authenticator, PatchResponse, Preset, StoreError, Tenant, TokenHash};
+use scimkit_schema::SchemaRegistry;
+use scimkit_sqlite::SqliteStore;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_persist_and_authenticate() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let path = dir.path().join("tenants.db");
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = SqliteStore::open(&path, registry.clone())
+        .await
+        .expect("open");
+    let tenants = store.tenants();
+    let acme = Tenant::new("acme")
+        .with_preset(Preset::Entra)
+        .with_patch_response(PatchResponse::NoContent)
+        .with_allowed_email_domains(["acme.example"]);
+    let acme_token = tenants.add(&acme, "Acme Inc.", None).await.expect("add");
+    assert_eq!(acme_token.len(), 64, "a generated 256-bit token");
+    let given = "globex-token-from-the-command-line";
+    tenants
+        .add(&Tenant::new("globex"), "Globex", Some(given))
+        .await
+        .expect("add with a given token");
+    assert!(matches!(
+        tenants.add(&Tenant::new("acme"), "again", None).await,
+        Err(StoreError::Uniqueness { attribute, .. }) if attribute == "tenant id"
+    ));
+    assert!(matches!(
+        tenants.add(&Tenant::new("initech"), "Initech", Some(given)).await,
+        Err(StoreError::Uniqueness { attribute, .. }) if attribute == "token"
+    ));
+
+    let principal = tenants
+        .authenticate(&acme_token)
+        .await
+        .expect("acme's token");
+    assert_eq!(*principal.tenant, acme);
+    assert_eq!(
+        tenants.authenticate(given).await.expect("globex").tenant.id,
+        "globex"
+    );
+    assert!(tenants.authenticate("not a token").await.is_none());
+    assert!(tenants.authenticate("").await.is_none());
+
+    tenants.set_enabled("acme", false).await.expect("disable");
+    let disabled = tenants
+        .authenticate(&acme_token)
+        .await
+        .expect("still known");
+    assert!(
+        !disabled.tenant.enabled,
+        "a disabled tenant authenticates; the service answers 403"
+    );
+    let rotated = tenants.rotate_token("globex").await.expect("rotate");
+    assert!(
+        tenants.authenticate(given).await.is_none(),
+        "old token revoked"
+    );
+    assert!(matches!(
+        tenants.set_enabled("nobody", true).await,
+        Err(StoreError::NotFound)
+    ));
+    store.close().await;
+
+    // Everything is on disk, and no token is.
+    let bytes: Vec<u8> = ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| std::fs::read(format!("{}{suffix}", path.display())).ok())
+        .flatten()
+        .collect();
+    for token in [acme_token.as_str(), given, rotated.as_str()] {
+        assert!(
+            !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+            "a token was written to the database"
+        );
+    }
+    let hash = TokenHash::of(&rotated).to_hex();
+    assert!(bytes.windows(hash.len()).any(|w| w == hash.as_bytes()));
+
+    let reopened = SqliteStore::open(&path, registry).await.expect("reopen");
+    let tenants = reopened.tenants();
+    let list = tenants.list().await.expect("list");
+    let ids: Vec<&str> = list.iter().map(|r| r.tenant.id.as_str()).collect();
+    assert_eq!(ids, ["acme", "globex"]);
+    assert_eq!(list[0].name, "Acme Inc.");
+    assert!(list[0].has_token);
+    assert_eq!(list[0].tenant, acme.clone().with_enabled(false));
+    tenants.set_enabled("acme", true).await.expect("enable");
+    assert!(
+        tenants
+            .authenticate(&acme_token)
+            .await
+            .expect("acme")
+            .tenant
+            .enabled
+    );
+    assert_eq!(
+        tenants
+            .authenticate(&rotated)
+            .await
+            .expect("globex")
+            .tenant
+            .id,
+        "globex"
+    );
+}
