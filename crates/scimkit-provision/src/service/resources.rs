@@ -398,7 +398,12 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
         };
         let before = members.len();
         members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
-        Ok(members.len() != before)
+        let (after, empty) = (members.len(), members.is_empty());
+        if empty && let Some(object) = group.as_object_mut() {
+            // RFC 7643 §2.5: an empty multi-valued attribute is unassigned.
+            object.remove("members");
+        }
+        Ok(after != before)
     };
     for group in page.resources {
         let Some(gid) = group.get("id").and_then(Value::as_str) else {

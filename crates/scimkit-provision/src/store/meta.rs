@@ -32,7 +32,16 @@ pub fn stamp_meta(
     let Value::Object(object) = resource else {
         return;
     };
-    object.insert("id".into(), Value::String(id.to_owned()));
+    // RFC 7643 §8 order: schemas, id, the attributes as given, meta.
+    let mut ordered = Map::with_capacity(object.len() + 2);
+    if let Some(schemas) = object.remove("schemas") {
+        ordered.insert("schemas".into(), schemas);
+    }
+    ordered.insert("id".into(), Value::String(id.to_owned()));
+    object.remove("id");
+    object.remove("meta");
+    ordered.extend(std::mem::take(object));
+    *object = ordered;
     let mut meta = Map::new();
     meta.insert(
         "resourceType".into(),

@@ -44,7 +44,10 @@ pub async fn send(
         .method(method)
         .uri(format!("{BASE}{path_and_query}"))
         .header("Authorization", format!("Bearer {TOKEN}"));
-    if !body.is_empty() {
+    let custom_type = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if !body.is_empty() && !custom_type {
         builder = builder.header("Content-Type", "application/scim+json");
     }
     for (k, v) in headers {
