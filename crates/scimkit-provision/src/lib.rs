@@ -40,6 +40,8 @@ mod policy;
 mod service;
 pub mod store;
 mod tenant;
+#[cfg(feature = "tower")]
+mod tower;
 
 pub use auth::{Authenticator, Principal, TokenAuthenticator, TokenHash, generate_token};
 pub use config::{
