@@ -104,6 +104,89 @@ pub fn group_with_members(i: usize, members: usize) -> Value {
     })
 }
 
+/// The filter parse corpus: 48 realistic filters, as identity providers and admin tools send
+/// them (simple lookups, value paths, URN-prefixed names, long and nested and/or/not chains,
+/// escaped and non-ASCII strings). Shared by the `filter` bench and the peer bench in
+/// `benches/peers`.
+pub const FILTER_CORPUS: &[&str] = &[
+    // Simple lookups (Entra ID, Okta, OneLogin, JumpCloud, RFC 7644 §3.4.2.2).
+    r#"userName eq "bjensen@example.com""#,
+    r#"externalId eq "00u1abcd2EFGH3ijk4l5""#,
+    r#"id eq "2819c223-7f76-453a-919d-413861904646""#,
+    r#"displayName eq "Engineering Team""#,
+    r#"userName eq "ada.lovelace@contoso.onmicrosoft.com""#,
+    r#"active eq true"#,
+    r#"title pr"#,
+    r#"emails.value eq "bjensen@example.com""#,
+    r#"name.familyName sw "Jen""#,
+    r#"meta.lastModified gt "2011-05-13T04:42:34Z""#,
+    r#"userName co "jensen""#,
+    r#"userName sw "J""#,
+    r#"members.value eq "2819c223-7f76-453a-919d-413861904646""#,
+    r#"userType ne "Employee""#,
+    r#"meta.created ge "2024-01-01T00:00:00.000Z""#,
+    // Value paths.
+    r#"emails[type eq "work" and value co "@example.com"]"#,
+    r#"emails[type eq "work"]"#,
+    r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#,
+    r#"addresses[type eq "work" and postalCode eq "91608"]"#,
+    r#"phoneNumbers[type eq "mobile" and value sw "+1"]"#,
+    r#"emails[primary eq true and value ew "@contoso.com"]"#,
+    r#"emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]"#,
+    r#"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
+    r#"emails[type eq "work" or (type eq "home" and value ew "@example.org")]"#,
+    // URN-prefixed names.
+    r#"urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J""#,
+    r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984""#,
+    r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d""#,
+    r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Tour Operations" and active eq true"#,
+    r#"schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User""#,
+    r#"urn:ietf:params:scim:schemas:core:2.0:User:name.familyName eq "Jensen""#,
+    // and / or / not, including 10+-clause chains and nests.
+    r#"title pr and userType eq "Employee""#,
+    r#"title pr or userType eq "Intern""#,
+    r#"userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")"#,
+    r#"userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")"#,
+    r#"not (userName eq "bjensen") and not (active eq false)"#,
+    r#"id eq "a1" or id eq "a2" or id eq "a3" or id eq "a4" or id eq "a5" or id eq "a6" or id eq "a7" or id eq "a8" or id eq "a9" or id eq "a10" or id eq "a11" or id eq "a12""#,
+    r#"(userType eq "Employee" or userType eq "Contractor") and active eq true and (title sw "Senior" or title sw "Staff" or title sw "Principal") and not (urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Sales") and meta.created ge "2020-01-01T00:00:00Z" and meta.created lt "2021-01-01T00:00:00Z" and emails[type eq "work" and value ew "@example.com"] and name.familyName pr"#,
+    r#"((userType eq "Employee" or userType eq "Intern") and (title pr or (nickName pr and not (active eq false)))) or (displayName sw "A" and (locale eq "en-US" or locale eq "en-GB" or preferredLanguage eq "en"))"#,
+    r#"displayName sw "A" or displayName sw "B" or displayName sw "C" or displayName sw "D" or displayName sw "E" or displayName sw "F" or displayName sw "G" or displayName sw "H" or displayName sw "I" or displayName sw "J""#,
+    r#"userName eq "bjensen" and name.familyName sw "J" and name.givenName sw "B" and active eq true and title pr and userType eq "Employee" and emails.type eq "work" and phoneNumbers.type eq "mobile" and addresses.country eq "US" and locale eq "en-US""#,
+    r#"not (emails.value ew "@example.org")"#,
+    r#"USERNAME EQ "bjensen" AND ACTIVE EQ TRUE OR NOT (TITLE PR)"#,
+    // Escaped and non-ASCII strings.
+    r#"displayName eq "Barbara \"Babs\" Jensen""#,
+    r#"userName eq "o\u0027malley@example.com""#,
+    r#"name.formatted eq "Ms. Barbara J Jensen, III\nHollywood""#,
+    r#"displayName co "Zoë Müller-Lüdenscheidt""#,
+    r#"title eq "C:\\Program Files\\SCIM\\Agent""#,
+    r#"nickName eq "\u00e9l\u00e8ve \ud83d\ude00""#,
+];
+
+/// Five representative filters for the evaluation bench, with what they exercise: a
+/// case-insensitive lookup, a value path, an extension attribute, a dateTime range with
+/// `not`, and a grouped `or` with substring operators and a value path.
+pub const EVAL_FILTERS: &[(&str, &str)] = &[
+    ("lookup", r#"userName eq "USER5000@example.com""#),
+    (
+        "value_path",
+        r#"emails[type eq "work" and value ew "@example.com"] and active eq true"#,
+    ),
+    (
+        "extension",
+        r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "engineering" and title pr"#,
+    ),
+    (
+        "date_not",
+        r#"meta.lastModified gt "2011-01-01T00:00:00Z" and not (userType eq "Contractor")"#,
+    ),
+    (
+        "nested",
+        r#"(name.familyName sw "jensen1" or displayName co "99") and phoneNumbers[type eq "mobile" and value sw "555"]"#,
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +199,16 @@ mod tests {
             enterprise_user(8)["userName"]
         );
         assert_eq!(enterprise_user(3)["emails"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn corpus_has_at_least_40_distinct_filters() {
+        let mut corpus = FILTER_CORPUS.to_vec();
+        corpus.sort_unstable();
+        corpus.dedup();
+        assert_eq!(corpus.len(), FILTER_CORPUS.len());
+        assert!(FILTER_CORPUS.len() >= 40);
+        assert_eq!(EVAL_FILTERS.len(), 5);
     }
 
     #[test]

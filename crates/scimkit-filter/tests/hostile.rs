@@ -46,6 +46,33 @@ fn deep_nesting_even_with_the_largest_allowed_depth_limit_is_safe() {
         opts.parse_filter(&deeper).unwrap_err().kind(),
         ErrorKind::TooDeep
     );
+    // Compiling and evaluating the deepest tree the parser allows is safe too, on a thread
+    // with a 2 MiB stack (the default for spawned threads).
+    let deep_opts = opts.clone();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let registry = scimkit_schema::SchemaRegistry::core();
+            let users = registry.resource_type("User").unwrap();
+            let not_chain = format!("{}title pr{}", "not (".repeat(depth), ")".repeat(depth));
+            let groups = format!(
+                "{}title pr{}",
+                "(id pr and ".repeat(depth),
+                ")".repeat(depth)
+            );
+            for (text, user, expected) in [
+                // An even number of negations leaves `title pr`.
+                (&not_chain, serde_json::json!({"title": "x"}), true),
+                (&not_chain, serde_json::json!({}), false),
+                (&groups, serde_json::json!({"id": "1", "title": "x"}), true),
+            ] {
+                let matcher = deep_opts.compile_filter(text, &registry, users).unwrap();
+                assert_eq!(matcher.matches(&user), expected);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
     // A run of `(` far past the ceiling is refused as early as the ceiling.
     let err = opts.parse_filter(&"(".repeat(HUNDRED_KB)).unwrap_err();
     assert_eq!(err.offset(), depth);
