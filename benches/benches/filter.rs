@@ -6,7 +6,9 @@
 //!   (one linear pass and one allocation per filter), the floor for any parser that owns its
 //!   output;
 //! - `filter_eval/floor_exact_key`: one exact-key, case-sensitive string comparison per user,
-//!   the floor for any evaluator over `serde_json::Value`.
+//!   the floor for any evaluator over `serde_json::Value`;
+//! - `filter_eval/<name>_handwritten`: the same predicate as filter `<name>`, written by hand in
+//!   Rust against `serde_json::Value` (what a service would code without a filter engine).
 //!
 //! Run: `cargo bench -p scimkit-benches --bench filter`.
 
@@ -19,6 +21,54 @@ use scimkit_schema::SchemaRegistry;
 use serde_json::Value;
 
 const USERS: usize = 10_000;
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// [`EVAL_FILTERS`] coded by hand, in the same order, with the same semantics on these users.
+fn handwritten(name: &str) -> fn(&Value) -> bool {
+    match name {
+        "lookup" => |u| str_of(u, "userName").eq_ignore_ascii_case("USER5000@example.com"),
+        "value_path" => |u| {
+            let work = u["emails"].as_array().is_some_and(|emails| {
+                emails.iter().any(|e| {
+                    str_of(e, "type").eq_ignore_ascii_case("work")
+                        && str_of(e, "value")
+                            .to_ascii_lowercase()
+                            .ends_with("@example.com")
+                })
+            });
+            work && u["active"] == Value::Bool(true)
+        },
+        "extension" => |u| {
+            str_of(&u[ENTERPRISE], "department").eq_ignore_ascii_case("engineering")
+                && !str_of(u, "title").is_empty()
+        },
+        "date_not" => |u| {
+            let since =
+                chrono::DateTime::parse_from_rfc3339("2011-01-01T00:00:00Z").expect("valid");
+            let modified = chrono::DateTime::parse_from_rfc3339(str_of(&u["meta"], "lastModified"));
+            modified.is_ok_and(|m| m > since)
+                && !str_of(u, "userType").eq_ignore_ascii_case("Contractor")
+        },
+        "nested" => |u| {
+            let names = str_of(&u["name"], "familyName")
+                .to_lowercase()
+                .starts_with("jensen1")
+                || str_of(u, "displayName").contains("99");
+            names
+                && u["phoneNumbers"].as_array().is_some_and(|phones| {
+                    phones.iter().any(|p| {
+                        str_of(p, "type").eq_ignore_ascii_case("mobile")
+                            && str_of(p, "value").starts_with("555")
+                    })
+                })
+        },
+        other => panic!("no hand-written form of {other}"),
+    }
+}
 
 fn parse(c: &mut Criterion) {
     let options = FilterOptions::lenient();
@@ -83,6 +133,9 @@ fn evaluate(c: &mut Criterion) {
             hits > 0 && hits < USERS,
             "{name}: {hits} matches; pick a selective filter"
         );
+        let by_hand = handwritten(name);
+        let hand_hits = users.iter().filter(|u| by_hand(u)).count();
+        assert_eq!(hits, hand_hits, "{name}: the hand-written form must agree");
         group.bench_function(*name, |b| {
             b.iter(|| {
                 users
@@ -90,6 +143,9 @@ fn evaluate(c: &mut Criterion) {
                     .filter(|u| matcher.matches(black_box(u)))
                     .count()
             })
+        });
+        group.bench_function(format!("{name}_handwritten"), |b| {
+            b.iter(|| users.iter().filter(|u| by_hand(black_box(u))).count())
         });
     }
     group.finish();

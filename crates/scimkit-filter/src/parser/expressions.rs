@@ -6,6 +6,9 @@
 //! Each frame collects the operands of one parenthesised level: `ands` holds the current
 //! `and`-chain, `ors` the finished `and`-chains of an `or`-chain. That gives `not` (a frame of
 //! its own) precedence over `and` over `or`, and n-ary chains without rebalancing.
+//!
+//! A filter that is a single attribute expression (most identity-provider lookups) takes a
+//! fast path that reads the same tokens without building frames.
 
 use std::mem;
 
@@ -28,12 +31,45 @@ enum Opener {
     PathBracket,
 }
 
+/// Operands of one logical chain, in order. A lone operand is held inline (no allocation for
+/// the common one-operand case); from the second on, all live in `many`.
+#[derive(Default)]
+struct Chain {
+    one: Option<Filter>,
+    many: Vec<Filter>,
+}
+
+impl Chain {
+    fn push(&mut self, filter: Filter) {
+        if !self.many.is_empty() {
+            self.many.push(filter);
+        } else if let Some(first) = self.one.take() {
+            self.many.reserve_exact(4);
+            self.many.push(first);
+            self.many.push(filter);
+        } else {
+            self.one = Some(filter);
+        }
+    }
+
+    /// The lone operand, or `make` of all of them in order; `None` when empty.
+    fn into_filter(self, make: fn(Vec<Filter>) -> Filter) -> Option<Filter> {
+        if self.many.is_empty() {
+            self.one
+        } else {
+            Some(make(self.many))
+        }
+    }
+}
+
 struct Frame {
     opener: Opener,
     /// Offset of the opening token, for "not closed" messages.
     open: usize,
-    ors: Vec<Filter>,
-    ands: Vec<Filter>,
+    /// The finished `and`-chains of this level's `or`-chain.
+    ors: Chain,
+    /// The current `and`-chain.
+    ands: Chain,
 }
 
 impl Frame {
@@ -41,20 +77,25 @@ impl Frame {
         Frame {
             opener,
             open,
-            ors: Vec::new(),
-            ands: Vec::new(),
+            ors: Chain::default(),
+            ands: Chain::default(),
         }
     }
 
-    /// The filter this frame's operands make.
-    fn fold(mut self) -> Filter {
-        let and = and_of(mem::take(&mut self.ands));
-        if self.ors.is_empty() {
-            and
-        } else {
+    /// Ends the current `and`-chain (at an `or`, or at the end of the frame).
+    fn close_and_chain(&mut self) {
+        if let Some(and) = mem::take(&mut self.ands).into_filter(Filter::And) {
             self.ors.push(and);
-            Filter::Or(self.ors)
         }
+    }
+
+    /// The filter this frame's operands make. Frames are only closed after an operand, so
+    /// they are never empty.
+    fn fold(mut self) -> Filter {
+        self.close_and_chain();
+        self.ors
+            .into_filter(Filter::Or)
+            .expect("a frame is closed only after an operand")
     }
 
     fn closer(&self) -> &'static str {
@@ -64,14 +105,26 @@ impl Frame {
             Opener::Bracket(_) | Opener::PathBracket => "']'",
         }
     }
+
+    fn expected_after_operand(&self) -> &'static str {
+        match self.opener {
+            Opener::Top => "'and', 'or' or the end of the filter",
+            Opener::Group | Opener::Not(_) => "'and', 'or' or ')'",
+            Opener::Bracket(_) | Opener::PathBracket => "'and', 'or' or ']'",
+        }
+    }
 }
 
-fn and_of(mut ands: Vec<Filter>) -> Filter {
-    if ands.len() == 1 {
-        ands.pop().expect("one operand")
-    } else {
-        Filter::And(ands)
-    }
+/// What the fast path found at the start of a filter.
+enum Lone {
+    /// The whole filter is one attribute expression.
+    Whole(Filter),
+    /// An attribute expression with more after it.
+    First(Filter),
+    /// The attribute path of a value path (at `start`), stopped at its `[`.
+    Bracket(AttrPath, usize),
+    /// A group or `not`: nothing consumed.
+    Nothing,
 }
 
 /// Where an expression is parsed.
@@ -83,99 +136,155 @@ pub(crate) enum Base {
     PathBracket(usize),
 }
 
+/// The open frames: the innermost one held directly (so a filter without nesting allocates no
+/// stack), the enclosing ones in a vector.
+struct Frames {
+    current: Frame,
+    outer: Vec<Frame>,
+    /// Nesting depth: open `(`, `not (` and `[` (the PATCH path's `[` included).
+    depth: usize,
+    /// How many of the open frames are value-path brackets.
+    brackets: usize,
+}
+
+impl Frames {
+    fn open(&mut self, frame: Frame) {
+        self.depth += 1;
+        if self.outer.capacity() == 0 {
+            self.outer.reserve_exact(4);
+        }
+        if matches!(frame.opener, Opener::Bracket(_)) {
+            self.brackets += 1;
+        }
+        self.outer.push(mem::replace(&mut self.current, frame));
+    }
+
+    /// Closes the current frame and returns it; `None` for the base frame.
+    fn close(&mut self) -> Option<Frame> {
+        let parent = self.outer.pop()?;
+        self.depth -= 1;
+        let closed = mem::replace(&mut self.current, parent);
+        if matches!(closed.opener, Opener::Bracket(_)) {
+            self.brackets -= 1;
+        }
+        Some(closed)
+    }
+}
+
 impl Cursor<'_> {
     /// Parses an expression from the current position (see [`Base`]).
     pub(crate) fn expression(&mut self, base: Base) -> PResult<Filter> {
-        let mut stack = match base {
-            Base::Filter => vec![Frame::new(Opener::Top, self.pos)],
+        let mut frames = match base {
+            Base::Filter => Frames {
+                current: Frame::new(Opener::Top, self.pos),
+                outer: Vec::new(),
+                depth: 0,
+                brackets: 0,
+            },
             Base::PathBracket(open) => {
                 self.check_depth(1, open)?;
-                vec![Frame::new(Opener::PathBracket, open)]
+                Frames {
+                    current: Frame::new(Opener::PathBracket, open),
+                    outer: Vec::new(),
+                    depth: 1,
+                    brackets: 1,
+                }
             }
         };
-        let mut brackets = usize::from(matches!(base, Base::PathBracket(_)));
-        'operand: loop {
-            self.spaces();
-            let start = self.pos;
-            if self.not_open() {
-                self.push(&mut stack, Frame::new(Opener::Not(start), start))?;
-                continue;
-            }
-            if self.peek() == Some(b'(') {
-                self.pos += 1;
-                self.push(&mut stack, Frame::new(Opener::Group, start))?;
-                continue;
-            }
-            let path = self.attr_path_operand()?;
-            if self.peek() == Some(b'[') {
-                if brackets > 0 {
-                    return self.fail(
-                        self.pos,
-                        "an operator",
-                        "a value path cannot be nested inside another value path's '[...]' \
-                         (RFC 7644 §3.4.2.2, errata 4690)"
-                            .to_owned(),
-                    );
+        let mut pending = match base {
+            Base::Filter => match self.lone_attr_exp()? {
+                Lone::Whole(filter) => return Ok(filter),
+                Lone::First(filter) => Some(filter),
+                Lone::Bracket(path, start) => {
+                    self.check_depth(1, start)?;
+                    self.pos += 1;
+                    frames.open(Frame::new(Opener::Bracket(path), start));
+                    None
                 }
-                self.pos += 1;
-                self.push(&mut stack, Frame::new(Opener::Bracket(path), start))?;
-                brackets += 1;
-                continue;
-            }
-            let mut operand = Filter::Attr(self.attr_exp(path, start)?);
+                Lone::Nothing => None,
+            },
+            Base::PathBracket(_) => None,
+        };
+        'operand: loop {
+            let mut operand = match pending.take() {
+                Some(operand) => operand,
+                None => {
+                    self.spaces();
+                    let start = self.pos;
+                    if self.not_open() {
+                        self.check_depth(frames.depth + 1, start)?;
+                        frames.open(Frame::new(Opener::Not(start), start));
+                        continue;
+                    }
+                    if self.peek() == Some(b'(') {
+                        self.check_depth(frames.depth + 1, start)?;
+                        self.pos += 1;
+                        frames.open(Frame::new(Opener::Group, start));
+                        continue;
+                    }
+                    let path = self.attr_path_operand()?;
+                    if self.peek() == Some(b'[') {
+                        if frames.brackets > 0 {
+                            return self.fail(
+                                self.pos,
+                                "an operator",
+                                "a value path cannot be nested inside another value path's \
+                                 '[...]' (RFC 7644 §3.4.2.2, errata 4690)"
+                                    .to_owned(),
+                            );
+                        }
+                        self.check_depth(frames.depth + 1, start)?;
+                        self.pos += 1;
+                        frames.open(Frame::new(Opener::Bracket(path), start));
+                        continue;
+                    }
+                    Filter::Attr(self.attr_exp(path, start)?)
+                }
+            };
             loop {
-                let frame = stack.last_mut().expect("the base frame stays");
-                frame.ands.push(operand);
+                frames.current.ands.push(operand);
                 let spaces = self.spaces();
                 let at = self.pos;
-                match self.peek() {
-                    None => {
-                        return if matches!(frame.opener, Opener::Top) {
-                            Ok(stack.pop().expect("top frame").fold())
-                        } else {
-                            self.fail(
-                                at,
-                                frame.closer(),
-                                format!(
-                                    "{} opened at byte {} is not closed",
-                                    self.describe(frame.open),
-                                    frame.open
-                                ),
-                            )
-                        };
+                let frame = &frames.current;
+                match (self.peek(), &frame.opener) {
+                    (None, Opener::Top) => return Ok(frames.current.fold()),
+                    (None, _) => {
+                        return self.fail(
+                            at,
+                            frame.closer(),
+                            format!(
+                                "{} opened at byte {} is not closed",
+                                self.describe(frame.open),
+                                frame.open
+                            ),
+                        );
                     }
-                    Some(b')') if matches!(frame.opener, Opener::Group | Opener::Not(_)) => {
+                    (Some(b')'), Opener::Group | Opener::Not(_)) => {
                         self.pos += 1;
-                        let frame = stack.pop().expect("checked");
-                        operand = match frame.opener {
+                        let closed = frames.close().expect("a group is never the base frame");
+                        operand = match closed.opener {
                             Opener::Not(not_at) => Filter::Not {
                                 span: Span::new(not_at, self.pos),
-                                filter: Box::new(frame.fold()),
+                                filter: Box::new(closed.fold()),
                             },
-                            _ => frame.fold(),
+                            _ => closed.fold(),
                         };
                     }
-                    Some(b']') if matches!(frame.opener, Opener::PathBracket) => {
+                    (Some(b']'), Opener::PathBracket) => {
                         self.pos += 1;
-                        return Ok(stack.pop().expect("base frame").fold());
+                        return Ok(frames.current.fold());
                     }
-                    Some(b']') if matches!(frame.opener, Opener::Bracket(_)) => {
+                    (Some(b']'), Opener::Bracket(_)) => {
                         self.pos += 1;
-                        brackets -= 1;
-                        let frame = stack.pop().expect("checked");
-                        let Opener::Bracket(attr) = frame.opener else {
+                        let mut closed = frames.close().expect("a bracket is never the base frame");
+                        let Opener::Bracket(attr) = mem::replace(&mut closed.opener, Opener::Group)
+                        else {
                             unreachable!("matched above")
                         };
                         let value_path = ValuePath {
-                            span: Span::new(frame.open, self.pos),
+                            span: Span::new(closed.open, self.pos),
                             attr,
-                            filter: Box::new(
-                                Frame {
-                                    opener: Opener::Group,
-                                    ..frame
-                                }
-                                .fold(),
-                            ),
+                            filter: Box::new(closed.fold()),
                         };
                         operand = if self.peek() == Some(b'.') {
                             self.entra_sub_attr_compare(value_path)?
@@ -183,39 +292,44 @@ impl Cursor<'_> {
                             Filter::ValuePath(value_path)
                         };
                     }
-                    Some(_) => {
+                    (Some(_), _) => {
                         if spaces > 0
                             && let Some(logical) = self.logical()?
                         {
                             if logical == Logical::Or {
-                                let frame = stack.last_mut().expect("base frame");
-                                let and = and_of(mem::take(&mut frame.ands));
-                                frame.ors.push(and);
+                                frames.current.close_and_chain();
                             }
                             continue 'operand;
                         }
-                        let expected = match frame.opener {
-                            Opener::Top => "'and', 'or' or the end of the filter",
-                            Opener::Group | Opener::Not(_) => "'and', 'or' or ')'",
-                            Opener::Bracket(_) | Opener::PathBracket => "'and', 'or' or ']'",
-                        };
-                        return self.expected(at, expected);
+                        return self.expected(at, frame.expected_after_operand());
                     }
                 }
             }
         }
     }
 
-    /// Opens a frame, enforcing the depth limit.
-    fn push(&self, stack: &mut Vec<Frame>, frame: Frame) -> PResult<()> {
-        let depth = stack
-            .iter()
-            .filter(|f| !matches!(f.opener, Opener::Top))
-            .count()
-            + 1;
-        self.check_depth(depth, frame.open)?;
-        stack.push(frame);
-        Ok(())
+    /// The fast path for the commonest filter, one attribute expression (`userName eq "x"`):
+    /// parsed without the frame machinery. Reads exactly what the machine would read first, so
+    /// errors are the same; when more follows, the parsed expression is handed over.
+    fn lone_attr_exp(&mut self) -> PResult<Lone> {
+        self.spaces();
+        let start = self.pos;
+        if self.peek() == Some(b'(') || self.not_open() {
+            self.pos = start;
+            return Ok(Lone::Nothing);
+        }
+        let path = self.attr_path_operand()?;
+        if self.peek() == Some(b'[') {
+            return Ok(Lone::Bracket(path, start));
+        }
+        let exp = Filter::Attr(self.attr_exp(path, start)?);
+        let end = self.pos;
+        self.spaces();
+        if self.at_end() {
+            return Ok(Lone::Whole(exp));
+        }
+        self.pos = end;
+        Ok(Lone::First(exp))
     }
 
     fn check_depth(&self, depth: usize, at: usize) -> PResult<()> {

@@ -1,8 +1,9 @@
 //! Lexical pieces of RFC 7644 §3.4.2.2: `SP`, the logical keywords and the attribute operators
 //! (`compareOp` and `pr`), all ASCII case-insensitive.
 
+use nom::IResult;
 use nom::Parser;
-use nom::bytes::complete::{tag_no_case, take_while, take_while1};
+use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::char;
 use nom::combinator::recognize;
 
@@ -51,7 +52,7 @@ impl Cursor<'_> {
     /// `"not" *SP "("` (errata 7319: with or without the space). Consumes it when present.
     pub(crate) fn not_open(&mut self) -> bool {
         self.run(recognize((
-            tag_no_case("not"),
+            keyword("not"),
             take_while(|c| c == ' '),
             char('('),
         )))
@@ -76,6 +77,20 @@ impl Cursor<'_> {
                 format!("unknown operator {word:?}; expected one of eq, ne, co, sw, ew, gt, lt, ge, le, pr"),
             ),
         }
+    }
+}
+
+/// An ASCII keyword in any case, as a nom parser. (nom's `tag_no_case` lower-cases each
+/// character through the Unicode tables, which costs more than the rest of a short parse.)
+pub(crate) fn keyword<'a>(word: &'static str) -> impl Fn(&'a str) -> IResult<&'a str, &'a str> {
+    move |input: &'a str| match input.as_bytes().get(..word.len()) {
+        Some(head) if head.eq_ignore_ascii_case(word.as_bytes()) => {
+            Ok((&input[word.len()..], &input[..word.len()]))
+        }
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Tag,
+        ))),
     }
 }
 

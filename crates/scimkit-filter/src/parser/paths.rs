@@ -7,9 +7,10 @@
 //!   URN itself contains `:` and `.` (`...:enterprise:2.0:User`). Other URI schemes are not
 //!   recognised as prefixes (SCIM schema ids are URNs, RFC 7643 §10.4).
 
-use nom::bytes::complete::{tag_no_case, take_while, take_while1};
-use nom::combinator::{peek, recognize};
+use nom::bytes::complete::{take_while, take_while1};
+use nom::combinator::peek;
 
+use super::lexical::keyword;
 use super::{Cursor, PResult};
 use crate::ast::{AttrPath, Span};
 
@@ -28,11 +29,7 @@ impl Cursor<'_> {
     /// `attrPath`.
     pub(crate) fn attr_path(&mut self) -> PResult<AttrPath> {
         let start = self.pos;
-        let urn_prefix = self
-            .run(peek(recognize(
-                tag_no_case::<_, _, nom::error::Error<&str>>("urn:"),
-            )))
-            .is_some();
+        let urn_prefix = self.run(peek(keyword("urn:"))).is_some();
         let (urn, names_at) = if urn_prefix {
             let run: &str = self.run(take_while(is_urn_char)).unwrap_or_default();
             let colon = run.rfind(':').expect("starts with urn:");
