@@ -114,6 +114,13 @@ pub(crate) fn find<'d>(attrs: &'d [AttributeDef], name: &str) -> Option<&'d Attr
     })
 }
 
+/// String equality with a cheap first-byte test before the full comparison: most names
+/// compared here differ, and differ early.
+#[inline]
+fn exact(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// The members of a resource, which must be a JSON object (RFC 7643 §2).
 ///
 /// # Errors

@@ -148,3 +148,48 @@ fn rfc7644_3_12_error_status() {
     assert_eq!(e.status, 409);
     assert_eq!(e.scim_type, Some(ScimType::Uniqueness));
 }
+
+/// RFC 9865 §4: `pagination` in ServiceProviderConfig round-trips; absent values stay absent.
+#[test]
+fn rfc9865_4_service_provider_config_pagination() {
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        "patch": {"supported": true},
+        "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": true, "maxResults": 200},
+        "changePassword": {"supported": false}, "sort": {"supported": true}, "etag": {"supported": true},
+        "authenticationSchemes": [],
+        "pagination": {"cursor": true, "index": true, "defaultPaginationMethod": "cursor",
+                       "defaultPageSize": 10, "maxPageSize": 100, "cursorTimeout": 3600}
+    });
+    let config: scimkit_schema::ServiceProviderConfig =
+        serde_json::from_value(body.clone()).unwrap();
+    let pagination = config.pagination.unwrap();
+    assert_eq!(
+        pagination.default_pagination_method,
+        Some(scimkit_schema::PaginationMethod::Cursor)
+    );
+    assert_eq!(pagination.cursor_timeout, Some(3600));
+    assert_eq!(serde_json::to_value(&config).unwrap(), body);
+    let minimal: scimkit_schema::ServiceProviderConfig = serde_json::from_value(json!({
+        "pagination": {"cursor": false, "index": true}}))
+    .unwrap();
+    assert_eq!(minimal.pagination.unwrap().max_page_size, None);
+}
+
+/// RFC 7643 §3.1: `meta` date-times stay text (exact round trip) and parse on demand.
+#[test]
+fn rfc7643_3_1_meta_date_times() {
+    let meta: scimkit_schema::Meta = serde_json::from_value(json!({
+        "created": "2011-08-01T21:32:44.882Z", "lastModified": "not a date", "version": "W/\"e180ee84f0671b1\""
+    })).unwrap();
+    assert_eq!(
+        meta.created_at().unwrap().timestamp_millis(),
+        1_312_234_364_882
+    );
+    assert_eq!(meta.last_modified_at(), None);
+    assert_eq!(
+        serde_json::to_value(&meta).unwrap()["created"],
+        "2011-08-01T21:32:44.882Z"
+    );
+}
