@@ -71,7 +71,7 @@ impl<'a> Layout<'a> {
             .attributes
             .iter()
             .chain(common)
-            .find(|a| a.name == key)
+            .find(|a| exact(&a.name, key))
         {
             return TopKey::Attribute(attr);
         }
@@ -107,11 +107,14 @@ impl<'a> Layout<'a> {
 /// Finds an attribute by name: exact spelling first (the canonical case, cheapest), then
 /// ASCII case-insensitively (RFC 7643 §2.1).
 pub(crate) fn find<'d>(attrs: &'d [AttributeDef], name: &str) -> Option<&'d AttributeDef> {
-    attrs.iter().find(|attr| attr.name == name).or_else(|| {
-        attrs
-            .iter()
-            .find(|attr| attr.name.eq_ignore_ascii_case(name))
-    })
+    attrs
+        .iter()
+        .find(|attr| exact(&attr.name, name))
+        .or_else(|| {
+            attrs
+                .iter()
+                .find(|attr| attr.name.eq_ignore_ascii_case(name))
+        })
 }
 
 /// String equality with a cheap first-byte test before the full comparison: most names

@@ -236,13 +236,13 @@ impl Checker<'_> {
         layout: &Layout<'_>,
         object: &mut Map<String, Value>,
     ) -> Result<(), ScimError> {
-        let mut read_only = false;
-        for (key, value) in object.iter_mut() {
+        let mut ignored: Vec<usize> = Vec::new();
+        for (position, (key, value)) in object.iter_mut().enumerate() {
             match layout.top_key(key) {
                 TopKey::Attribute(def) if def.name == "schemas" => {}
                 TopKey::Attribute(def) => {
                     if self.ignores(def) {
-                        read_only = true;
+                        ignored.push(position);
                     } else {
                         self.value(def, value, &Loc::Attr(&Loc::Root, &def.name))?;
                     }
@@ -266,11 +266,7 @@ impl Checker<'_> {
                 TopKey::Other => self.unknown(&Loc::Attr(&Loc::Root, key))?,
             }
         }
-        if read_only {
-            object.retain(|key, _| {
-                !matches!(layout.top_key(key), TopKey::Attribute(def) if self.ignores(def))
-            });
-        }
+        remove_positions(object, &ignored);
         self.required(object, &layout.base.attributes, &Loc::Root)?;
         for ext in &layout.resource_type.schema_extensions {
             let holds = object.get(&ext.schema).is_some_and(|v| !v.is_null());
@@ -291,17 +287,15 @@ impl Checker<'_> {
         defs: &[AttributeDef],
         loc: &Loc<'_>,
     ) -> Result<(), ScimError> {
-        let mut read_only = false;
-        for (key, value) in object.iter_mut() {
+        let mut ignored: Vec<usize> = Vec::new();
+        for (position, (key, value)) in object.iter_mut().enumerate() {
             match find(defs, key) {
-                Some(def) if self.ignores(def) => read_only = true,
+                Some(def) if self.ignores(def) => ignored.push(position),
                 Some(def) => self.value(def, value, &Loc::Attr(loc, &def.name))?,
                 None => self.unknown(&Loc::Attr(loc, key))?,
             }
         }
-        if read_only {
-            object.retain(|key, _| !find(defs, key).is_some_and(|def| self.ignores(def)));
-        }
+        remove_positions(object, &ignored);
         Ok(())
     }
 
@@ -497,6 +491,20 @@ impl Checker<'_> {
         }
         Ok(())
     }
+}
+
+/// Removes the members at `positions` (ascending), keeping the order of the others.
+fn remove_positions(object: &mut Map<String, Value>, positions: &[usize]) {
+    if positions.is_empty() {
+        return;
+    }
+    let mut position = 0;
+    let mut next = positions.iter().peekable();
+    object.retain(|_, _| {
+        let drop = next.next_if_eq(&&position).is_some();
+        position += 1;
+        !drop
+    });
 }
 
 /// `"primary": true` in a complex value (canonical spelling; a short linear scan beats
