@@ -1,0 +1,257 @@
+//! The command line: `scimkit serve | tenant | filter | patch`. Every option of `serve` and
+//! `tenant` can also come from an environment variable (named in `--help`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scimkit_patch::Preset;
+
+/// scimkit: a SCIM 2.0 server (RFC 7643, RFC 7644) that Microsoft Entra ID, Okta and other
+/// identity providers provision users and groups into, and the tools to debug what they send.
+#[derive(Debug, Parser)]
+#[command(name = "scimkit", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the SCIM server (HTTP on loopback by default; put a TLS proxy in front of it).
+    Serve(ServeArgs),
+    /// Manages the tenants in the database: one base URL for all, the bearer token selects
+    /// the tenant. Works while a server runs on the same file; changes apply at once.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Parses a SCIM filter (RFC 7644 §3.4.2.2) and prints its canonical form, or the error
+    /// with a caret under the offending character.
+    Filter(FilterArgs),
+    /// Applies a PATCH request (RFC 7644 §3.5.2) to a resource and prints the result, or the
+    /// SCIM Error the server would answer.
+    Patch(PatchArgs),
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// The SQLite database file (created on first start).
+    #[arg(
+        long,
+        env = "SCIMKIT_DB",
+        default_value = "scimkit.db",
+        value_name = "FILE"
+    )]
+    pub db: PathBuf,
+}
+
+/// `scimkit serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0 picks a free one; the address in use is printed).
+    #[arg(long, env = "SCIMKIT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The path the SCIM endpoints live under.
+    #[arg(long, env = "SCIMKIT_BASE_PATH", default_value = "/scim/v2")]
+    pub base_path: String,
+
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Keep everything in memory instead of the SQLite file (lost on exit).
+    #[arg(long, env = "SCIMKIT_MEMORY")]
+    pub memory: bool,
+
+    /// The default tenant's bearer token (instead of a generated one). Only its SHA-256 hash
+    /// is stored.
+    #[arg(long, env = "SCIMKIT_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// The default tenant's IdP compatibility preset (PATCH dialect, body coercions, filter
+    /// grammar).
+    #[arg(long, env = "SCIMKIT_COMPAT", default_value = "lenient", value_parser = parse_preset)]
+    pub compat: Preset,
+
+    /// An email domain the default tenant's users must belong to (`userName` and `emails`);
+    /// repeat it for several (comma-separated in the environment variable). None: any domain.
+    #[arg(
+        long = "allowed-domain",
+        env = "SCIMKIT_ALLOWED_DOMAINS",
+        value_delimiter = ',',
+        value_name = "DOMAIN"
+    )]
+    pub allowed_domains: Vec<String>,
+
+    /// The public base URL for `meta.location` and `Location`, when a proxy serves the SCIM
+    /// endpoints under another address (e.g. `https://scim.example.com/scim/v2`). Default:
+    /// derived from each request's `Host`.
+    #[arg(long, env = "SCIMKIT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Largest request body in bytes (413 beyond).
+    #[arg(long, env = "SCIMKIT_MAX_BODY_BYTES", default_value_t = scimkit_provision::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+
+    /// Seconds a request may take, body upload included (408 beyond).
+    #[arg(
+        long,
+        env = "SCIMKIT_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub request_timeout: u64,
+
+    /// Log format on standard error.
+    #[arg(long, env = "SCIMKIT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `key=value` text, one event per line.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `scimkit tenant ...`.
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Adds a tenant and prints its bearer token (shown once; only its hash is stored).
+    Add(TenantAddArgs),
+    /// Lists the tenants.
+    List(StorageArgs),
+    /// Turns provisioning off for a tenant: its requests get 403 and nothing changes.
+    Disable(TenantNameArgs),
+    /// Turns provisioning back on.
+    Enable(TenantNameArgs),
+    /// Replaces a tenant's token and prints the new one; the old one stops working.
+    RotateToken(TenantTokenArgs),
+}
+
+/// `scimkit tenant add`.
+#[derive(Debug, Args)]
+pub struct TenantAddArgs {
+    /// The tenant's id (its isolation key), e.g. `acme`.
+    pub id: String,
+    /// A human-readable name, e.g. the customer's (default: the id).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Its IdP compatibility preset.
+    #[arg(long, default_value = "lenient", value_parser = parse_preset)]
+    pub compat: Preset,
+    /// An email domain its users must belong to (repeatable).
+    #[arg(long = "allowed-domain", value_name = "DOMAIN")]
+    pub allowed_domains: Vec<String>,
+    /// Use this token instead of a generated one.
+    #[arg(long)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+/// A subcommand naming one tenant.
+#[derive(Debug, Args)]
+pub struct TenantNameArgs {
+    /// The tenant's id.
+    pub id: String,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+/// `scimkit tenant rotate-token`.
+#[derive(Debug, Args)]
+pub struct TenantTokenArgs {
+    /// The tenant's id.
+    pub id: String,
+    /// Use this token instead of a generated one.
+    #[arg(long)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+/// `scimkit filter`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// The filter, e.g. `userName eq "bjensen" and not (emails co "example.org")`.
+    pub expression: String,
+    /// The grammar of this preset (`entra` and `lenient` accept Entra's value-path filters).
+    #[arg(long, default_value = "lenient", value_parser = parse_preset)]
+    pub compat: Preset,
+}
+
+/// `scimkit patch`.
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    /// The resource as JSON (a User or Group as the server stores it; `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub resource: PathBuf,
+    /// The PATCH request body (`PatchOp` JSON; `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub patch: PathBuf,
+    /// The IdP compatibility preset to apply it with.
+    #[arg(long, default_value = "lenient", value_parser = parse_preset)]
+    pub compat: Preset,
+    /// The resource type (default: from `meta.resourceType`, else from `schemas`).
+    #[arg(long = "type", value_name = "NAME")]
+    pub resource_type: Option<String>,
+}
+
+fn parse_preset(text: &str) -> Result<Preset, String> {
+    text.parse().map_err(|_| {
+        let names: Vec<&str> = Preset::ALL.iter().map(|p| p.as_str()).collect();
+        format!("unknown preset {text:?}; one of: {}", names.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults_match_the_readme() {
+        let cli = Cli::try_parse_from(["scimkit", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(args.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(args.base_path, "/scim/v2");
+        assert_eq!(args.storage.db, PathBuf::from("scimkit.db"));
+        assert_eq!(args.compat, Preset::Lenient);
+        assert!(!args.memory && args.token.is_none() && args.allowed_domains.is_empty());
+    }
+
+    #[test]
+    fn presets_and_repeated_domains_parse() {
+        let cli = Cli::try_parse_from([
+            "scimkit",
+            "serve",
+            "--compat",
+            "entra-legacy",
+            "--allowed-domain",
+            "a.example",
+            "--allowed-domain",
+            "b.example",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(args.compat, Preset::EntraLegacy);
+        assert_eq!(args.allowed_domains, ["a.example", "b.example"]);
+        let err = Cli::try_parse_from(["scimkit", "serve", "--compat", "azure"]).unwrap_err();
+        assert!(err.to_string().contains("entra-legacy"), "{err}");
+    }
+}

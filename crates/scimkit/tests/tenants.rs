@@ -1,0 +1,160 @@
+//! The first-start token and `scimkit tenant add|list|disable|enable|rotate-token`, against a
+//! running server on the same database file.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Server, client, scimkit, send_with};
+use serde_json::json;
+
+fn tenant(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = scimkit(dir).arg("tenant").args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn token_in(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no token in {text:?}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_first_start_prints_a_token_once_and_stores_only_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(dir.path(), &[], &[]);
+    let token = server
+        .printed_token()
+        .expect("first start prints the token");
+    let http = client();
+    let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", &token).await;
+    assert_eq!(status, 200);
+    assert!(server.stop().success());
+    // Not in the database file (nor its WAL): only the SHA-256 digest is.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().contains("scimkit.db") {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(64).any(|w| w == token.as_bytes()),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    let server = Server::start_in(dir.path(), &[], &[]);
+    assert_eq!(server.printed_token(), None, "{:?}", server.banner);
+    let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", &token).await;
+    assert_eq!(status, 200, "the token survives restarts");
+}
+
+#[tokio::test]
+async fn tenants_are_managed_while_the_server_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(dir.path(), &["--token", "default-token"], &[]);
+    let http = client();
+    let users = server.url("/Users");
+    let user = |name: &str| {
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name})
+            .to_string()
+    };
+
+    let (ok, out, err) = tenant(
+        dir.path(),
+        &[
+            "add",
+            "acme",
+            "--name",
+            "Acme Inc.",
+            "--compat",
+            "entra",
+            "--allowed-domain",
+            "acme.example",
+        ],
+    );
+    assert!(ok, "{err}");
+    let acme = token_in(&out);
+    let (ok, _, err) = tenant(dir.path(), &["add", "acme"]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+
+    // Isolation: one base URL, the token selects the tenant.
+    let (status, _, _) = send_with(&http, "POST", &users, &user("ada@acme.example"), &acme).await;
+    assert_eq!(status, 201);
+    let (status, _, err) =
+        send_with(&http, "POST", &users, &user("ada@other.example"), &acme).await;
+    assert_eq!(status, 400, "acme allows acme.example only: {err}");
+    let (_, _, list) = send_with(&http, "GET", &users, "", "default-token").await;
+    assert_eq!(list["totalResults"], 0);
+    let (_, _, list) = send_with(&http, "GET", &users, "", &acme).await;
+    assert_eq!(list["totalResults"], 1);
+
+    let (ok, out, _) = tenant(dir.path(), &["list"]);
+    assert!(ok);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0][..5], ["ID", "NAME", "ENABLED", "COMPAT", "TOKEN"]);
+    assert_eq!(
+        rows[1][..6],
+        ["acme", "Acme", "Inc.", "yes", "entra", "set"]
+    );
+    assert_eq!(
+        rows[2][..5],
+        ["default", "Default", "tenant", "yes", "lenient"]
+    );
+
+    // The switch applies to the running server at once: 403, nothing changed.
+    assert!(tenant(dir.path(), &["disable", "acme"]).0);
+    let (status, _, body) =
+        send_with(&http, "POST", &users, &user("bob@acme.example"), &acme).await;
+    assert_eq!((status, body["status"].as_str()), (403, Some("403")));
+    assert!(tenant(dir.path(), &["enable", "acme"]).0);
+    let (_, _, list) = send_with(&http, "GET", &users, "", &acme).await;
+    assert_eq!(list["totalResults"], 1, "nothing changed while disabled");
+
+    // A rotated token replaces the old one at once.
+    let (ok, out, _) = tenant(dir.path(), &["rotate-token", "acme"]);
+    assert!(ok);
+    let fresh = token_in(&out);
+    let (status, _, _) = send_with(&http, "GET", &users, "", &acme).await;
+    assert_eq!(status, 401);
+    let (status, _, _) = send_with(&http, "GET", &users, "", &fresh).await;
+    assert_eq!(status, 200);
+
+    let (ok, _, err) = tenant(dir.path(), &["disable", "nobody"]);
+    assert!(!ok && err.contains("no tenant \"nobody\""), "{err}");
+    let (ok, _, err) = tenant(dir.path(), &["list", "--db", "missing.db"]);
+    assert!(!ok && err.contains("no database at missing.db"), "{err}");
+}
+
+#[tokio::test]
+async fn serve_flags_configure_the_default_tenant_at_each_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(dir.path(), &["--token", "t1", "--compat", "okta"], &[]);
+    assert!(server.stop().success());
+    let (_, out, _) = tenant(dir.path(), &["list"]);
+    assert!(out.lines().nth(1).unwrap().contains("okta"), "{out}");
+    let server = Server::start_in(
+        dir.path(),
+        &["--token", "t2", "--allowed-domain", "example.com"],
+        &[],
+    );
+    let (_, out, _) = tenant(dir.path(), &["list"]);
+    let row = out.lines().nth(1).unwrap().to_owned();
+    assert!(
+        row.contains("lenient") && row.contains("example.com"),
+        "{out}"
+    );
+    let http = client();
+    let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t1").await;
+    assert_eq!(status, 401, "--token replaced the stored token");
+    let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t2").await;
+    assert_eq!(status, 200);
+}
