@@ -4,31 +4,96 @@
 //! `conformance`).
 //!
 //! The host application supplies a store, an [`Authenticator`] (bearer token → [`Tenant`];
-//! [`TokenAuthenticator`] keeps SHA-256 digests and compares in constant time), and
+//! [`TokenAuthenticator`] keeps SHA-256 digests and compares them in constant time), and
 //! optionally [`ValidationPolicy`]s, an [`EventSink`] and a [`MeResolver`]; it mounts the
-//! service in any web framework (`handle(http::Request<Vec<u8>>)`).
+//! service in any web framework: [`ScimService::handle`] takes an
+//! `http::Request<Vec<u8>>`, and with the `tower` feature `ScimService` is a
+//! `tower::Service` over any `http_body::Body`.
 //!
-//! # Example
+//! # Example: provisioning like Microsoft Entra ID
 //!
 //! ```
 //! use std::sync::Arc;
-//! use scimkit_provision::{InMemoryStore, RequestContext, SearchQuery, Store};
+//! use scimkit_provision::{EventLog, InMemoryStore, Preset, ScimService, Tenant, TokenAuthenticator};
 //! use scimkit_schema::SchemaRegistry;
-//! use serde_json::json;
+//! use serde_json::{json, Value};
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let registry = Arc::new(SchemaRegistry::core());
-//! let store: Arc<dyn Store> = Arc::new(InMemoryStore::new(registry.clone()));
-//! let users = registry.resource_type("User").unwrap();
-//! let ctx = RequestContext::for_tenant("acme");
-//! store.create(&ctx, users, json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-//!     "userName": "bjensen"})).await?;
-//! let filter = scimkit_filter::parse_filter(r#"userName eq "BJENSEN""#).unwrap();
-//! let page = store.search(&ctx, users, &SearchQuery::all(10).with_filter(filter)).await?;
-//! assert_eq!(page.total_results, 1);
-//! # Ok::<(), scimkit_provision::StoreError>(())
-//! # }).unwrap();
+//! let store = Arc::new(InMemoryStore::new(registry.clone()));
+//! let tenants = Arc::new(TokenAuthenticator::new());
+//! tenants.insert("s3cret", Tenant::new("contoso").with_preset(Preset::Entra)
+//!     .with_allowed_email_domains(["contoso.example"]));
+//! let events = Arc::new(EventLog::new());
+//! let service = ScimService::builder(store, tenants)
+//!     .registry(registry)
+//!     .base_path("/scim/v2")
+//!     .events(events.clone())
+//!     .build();
+//!
+//! let call = |method: &str, uri: &str, body: Value| {
+//!     let request = http::Request::builder().method(method).uri(uri)
+//!         .header("Authorization", "Bearer s3cret")
+//!         .body(if body.is_null() { Vec::new() } else { body.to_string().into_bytes() })
+//!         .unwrap();
+//!     let service = service.clone();
+//!     async move {
+//!         let response = service.handle(request).await;
+//!         let json = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+//!         (response.status().as_u16(), json)
+//!     }
+//! };
+//!
+//! // Create, then disable with Entra's PATCH; the user stays readable (soft delete).
+//! let (status, user) = call("POST", "/scim/v2/Users?aadOptscim062020", json!({
+//!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+//!     "userName": "ada@contoso.example", "active": true})).await;
+//! assert_eq!(status, 201);
+//! let uri = format!("/scim/v2/Users/{}", user["id"].as_str().unwrap());
+//! let (status, user) = call("PATCH", &uri, json!({
+//!     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+//!     "Operations": [{"op": "replace", "path": "active", "value": false}]})).await;
+//! assert_eq!((status, user["active"].as_bool()), (200, Some(false)));
+//!
+//! // A user outside the tenant's domains is refused and nothing is stored.
+//! let (status, err) = call("POST", "/scim/v2/Users", json!({
+//!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "eve@evil.example"})).await;
+//! assert_eq!((status, err["scimType"].as_str()), (400, Some("invalidValue")));
+//! assert_eq!(events.take().len(), 2); // created, deactivated
+//! # });
 //! ```
+//!
+//! # Where the pieces are
+//!
+//! - [`store`]: the [`Store`] contract (ids, versions, uniqueness, search, PATCH with
+//!   retries), [`InMemoryStore`], helpers every store shares ([`UniqueAttributes`],
+//!   [`stamp_meta`], [`patch_by_replace`]). A store crate runs [`conformance`] against itself
+//!   with [`store_conformance_tests!`] (see the module docs).
+//! - [`ScimService`]: routing, authentication, parsing, ETags, paging, projection, bulk,
+//!   discovery; limits in [`ServiceConfig`] / [`Limits`], published in
+//!   `/ServiceProviderConfig`.
+//! - Hooks: [`Authenticator`], [`ValidationPolicy`] ([`AllowedEmailDomains`] is on by
+//!   default), [`EventSink`] ([`EventLog`] keeps them), [`MeResolver`].
+//!
+//! # Choices where RFC 7644 is silent
+//!
+//! - `If-Match` compares entity tags weakly (every SCIM example sends `W/"..."`).
+//! - A PATCH or PUT without `If-Match` that loses a race with a concurrent writer is retried
+//!   from a fresh read (16 times); with `If-Match` the mismatch is 412.
+//! - `count` above the maximum page size is served as the maximum; no `count` is the default
+//!   page size; `startIndex` past the end is an empty page with the real `totalResults`.
+//! - Non-numeric `startIndex` / `count`, an unknown `sortOrder`, and `attributes` together
+//!   with `excludedAttributes` are 400 `invalidValue`.
+//! - A filter naming an attribute the resource type does not define is 400 `invalidFilter`
+//!   on a type endpoint ([`ServiceConfig::unknown_filter_attribute`]) and "no value" in a
+//!   query across all types (RFC 7644 §3.4.2.1).
+//! - `password` (writeOnly) is seen by policies and never stored; `changePassword` is
+//!   published as unsupported.
+//! - Data under an extension URN the resource type does not register is 400 `invalidValue`
+//!   (it could be neither validated nor filtered); an unknown URN in `schemas` alone is
+//!   tolerated by the non-strict presets (Entra's group create).
+//! - Deleting a User removes it from every Group's `members`.
+//! - `/Me` without a resolver is 501; POST `/Me` is 501.
 #![forbid(unsafe_code)]
 
 mod auth;

@@ -46,6 +46,16 @@ impl Params {
         })
     }
 
+    /// The projection these parameters ask for on `rt`.
+    fn view(&self, call: &Call<'_>, rt: &ResourceType) -> Result<View, ScimError> {
+        View::parse(
+            call.registry(),
+            rt,
+            self.attributes.as_deref(),
+            self.excluded.as_deref(),
+        )
+    }
+
     fn from_body(body: &[u8]) -> Result<Params, ScimError> {
         let request = SearchRequest::from_json(body)?;
         Ok(Params {
@@ -131,12 +141,7 @@ pub(crate) async fn query(
     rt: &ResourceType,
     params: Params,
 ) -> Result<Reply, ScimError> {
-    let view = View::parse(
-        call.registry(),
-        rt,
-        params.attributes.as_deref(),
-        params.excluded.as_deref(),
-    )?;
+    let view = params.view(call, rt)?;
     let mut query = build_query(call, &params, false)?;
     query.hint = view.hint.clone();
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
@@ -171,12 +176,7 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
     let mut views = std::collections::HashMap::new();
     let mut total = 0u64;
     for rt in call.registry().resource_types() {
-        let view = View::parse(
-            call.registry(),
-            rt,
-            params.attributes.as_deref(),
-            params.excluded.as_deref(),
-        )?;
+        let view = params.view(call, rt)?;
         let mut query = base.clone().with_page(1, needed);
         query.hint = view.hint.clone();
         views.insert(rt.name.clone(), view);

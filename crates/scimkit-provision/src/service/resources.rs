@@ -41,6 +41,32 @@ impl Preconditions {
     }
 }
 
+/// The version a write must find, from `If-Match` (RFC 7644 §3.14): none without the header
+/// or with `*` (the store still answers 404 for a missing resource); the tag itself when there
+/// is one (the store answers 412 when it is not current); with several, the current version
+/// if it is one of them, else 412.
+async fn expected_version(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    pre: &Preconditions,
+) -> Result<Option<Version>, ScimError> {
+    match &pre.if_match {
+        None | Some(TagList::Any) => Ok(None),
+        Some(TagList::Tags(tags)) if tags.len() == 1 => Ok(tags.first().cloned()),
+        Some(_) => {
+            let current = call
+                .inner
+                .store
+                .get(call.ctx, rt, id, &ReadHint::default())
+                .await?;
+            let version = Version::of(&current);
+            pre.check_match(version.as_ref())?;
+            Ok(version)
+        }
+    }
+}
+
 /// How many times a PUT without `If-Match` is retried when a concurrent writer wins.
 const REPLACE_ATTEMPTS: u32 = 16;
 
@@ -355,17 +381,7 @@ pub(crate) async fn delete(
     pre: &Preconditions,
 ) -> Result<Reply, ScimError> {
     let store = &call.inner.store;
-    let expected = match &pre.if_match {
-        Some(tags) => {
-            let current = store.get(call.ctx, rt, id, &ReadHint::default()).await?;
-            let version = Version::of(&current);
-            if !tags.matches(version.as_ref()) {
-                pre.check_match(version.as_ref())?;
-            }
-            version
-        }
-        None => None,
-    };
+    let expected = expected_version(call, rt, id, pre).await?;
     store.delete(call.ctx, rt, id, expected.as_ref()).await?;
     record(call, changes::deleted(call.ctx, &rt.name, id));
     if rt.name == "User" && call.inner.config.remove_deleted_members {
@@ -482,18 +498,7 @@ pub(crate) async fn patch_value(
     let options = call.ctx.tenant.patch_options();
     let registry = call.registry();
     let store = &call.inner.store;
-    let expected = match &pre.if_match {
-        None | Some(TagList::Any) => None,
-        Some(TagList::Tags(tags)) if tags.len() == 1 => tags.first().cloned(),
-        Some(tags) => {
-            let current = store.get(call.ctx, rt, id, &ReadHint::default()).await?;
-            let version = Version::of(&current);
-            if !tags.matches(version.as_ref()) {
-                pre.check_match(version.as_ref())?;
-            }
-            version
-        }
-    };
+    let expected = expected_version(call, rt, id, pre).await?;
     let apply = |resource: &mut Value| -> Result<bool, ScimError> {
         let outcome = scimkit_patch::apply(resource, patch, registry, rt, &options)?;
         if !outcome.changed() {

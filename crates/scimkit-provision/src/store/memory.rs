@@ -155,6 +155,16 @@ fn external_id(resource: &Value) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+fn require_object(resource: &Value) -> Result<(), StoreError> {
+    if resource.is_object() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            scimkit_schema::ScimError::invalid_syntax("a resource must be a JSON object"),
+        ))
+    }
+}
+
 fn poisoned<T>(_: PoisonError<T>) -> StoreError {
     StoreError::Backend("a thread panicked while holding the in-memory store's lock".into())
 }
@@ -203,11 +213,7 @@ impl InMemoryStore {
         resource_type: &ResourceType,
         mut resource: Value,
     ) -> Result<Value, StoreError> {
-        if !resource.is_object() {
-            return Err(StoreError::Invalid(
-                scimkit_schema::ScimError::invalid_syntax("a resource must be a JSON object"),
-            ));
-        }
+        require_object(&resource)?;
         let tenant = self.tenant(ctx)?;
         let mut data = tenant.write().map_err(poisoned)?;
         let table = self.table(&mut data, resource_type);
@@ -263,11 +269,7 @@ impl InMemoryStore {
         mut resource: Value,
         expected: Option<&Version>,
     ) -> Result<Value, StoreError> {
-        if !resource.is_object() {
-            return Err(StoreError::Invalid(
-                scimkit_schema::ScimError::invalid_syntax("a resource must be a JSON object"),
-            ));
-        }
+        require_object(&resource)?;
         let tenant = self.tenant(ctx)?;
         let mut data = tenant.write().map_err(poisoned)?;
         let table = self.table(&mut data, resource_type);
