@@ -553,3 +553,122 @@ pub(crate) fn validate(scenario: &Value) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::TransportFuture;
+
+    /// Answers from a script and records what it was sent.
+    struct Scripted {
+        replies: Mutex<Vec<(u16, Vec<(&'static str, &'static str)>, &'static str)>>,
+        seen: Mutex<Vec<String>>,
+    }
+
+    impl Scripted {
+        fn new(
+            mut replies: Vec<(u16, Vec<(&'static str, &'static str)>, &'static str)>,
+        ) -> Scripted {
+            replies.reverse();
+            Scripted {
+                replies: Mutex::new(replies),
+                seen: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Transport for Scripted {
+        fn send(&self, request: http::Request<Vec<u8>>) -> TransportFuture<'_> {
+            self.seen.lock().unwrap().push(format!(
+                "{} {} {}",
+                request.method(),
+                request.uri(),
+                request
+                    .headers()
+                    .get("Authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+            ));
+            let (status, headers, body) =
+                self.replies
+                    .lock()
+                    .unwrap()
+                    .pop()
+                    .unwrap_or((500, vec![], ""));
+            Box::pin(async move {
+                let mut builder = http::Response::builder().status(status);
+                for (k, v) in headers {
+                    builder = builder.header(k, v);
+                }
+                Ok(builder.body(body.as_bytes().to_vec()).unwrap())
+            })
+        }
+    }
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    const SCENARIO: &str = r#"{"name": "s", "idp": "x", "source": "test", "steps": [
+      {"request": {"method": "POST", "path": "/Users", "body": {"userName": "u.${run}"}},
+       "expect": {"status": 201}, "capture": {"uid": "id"}},
+      {"request": {"method": "PATCH", "path": "/Users/${uid}", "headers": {"Authorization": null}},
+       "expect": [{"status": [200, 204], "set": {"o": "applied"}}, {"status": 400, "scimType": "invalidValue", "set": {"o": "refused"}}]},
+      {"request": {"method": "GET", "path": "/Users/${uid}"},
+       "expect": [{"when": {"o": "applied"}, "json": {"active": false}}, {"when": {"o": "refused"}, "json": {"active": true}}]},
+      {"cleanup": true, "request": {"method": "DELETE", "path": "/Users/${uid}"}},
+      {"cleanup": true, "request": {"method": "DELETE", "path": "/Users/${never}"}}
+    ]}"#;
+
+    #[test]
+    fn location_capture_branches_and_cleanup() {
+        let transport = Scripted::new(vec![
+            (201, vec![("Location", "http://h/v2/Users/abc%2Dd?x=1")], ""),
+            (400, vec![], r#"{"scimType": "invalidValue"}"#),
+            (200, vec![], r#"{"active": true}"#),
+            (204, vec![], ""),
+        ]);
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let runner = Runner::new(transport, "http://h/v2/")
+            .token("tok")
+            .var("run", "r1");
+        assert_eq!(block(runner.run(&scenario)), Ok(()));
+        let seen = runner.transport().seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            [
+                "POST http://h/v2/Users Bearer tok",
+                "PATCH http://h/v2/Users/abc-d -",
+                "GET http://h/v2/Users/abc-d Bearer tok",
+                "DELETE http://h/v2/Users/abc-d Bearer tok",
+            ],
+            "id falls back to the Location header; the never-captured cleanup is skipped"
+        );
+    }
+
+    #[test]
+    fn failures_name_the_step_and_cleanup_still_runs() {
+        let transport = Scripted::new(vec![
+            (201, vec![], r#"{"id": "u1"}"#),
+            (200, vec![], "{}"),
+            (200, vec![], r#"{"active": true}"#),
+            (204, vec![], ""),
+        ]);
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let runner = Runner::new(transport, "http://h/v2");
+        let err = block(runner.run(&scenario)).unwrap_err();
+        assert!(
+            err.starts_with(
+                "step 3/5 \"GET /Users/${uid}\": json active: expected false, got true"
+            ),
+            "{err}"
+        );
+        let seen = runner.transport().seen.lock().unwrap().clone();
+        assert_eq!(seen.last().unwrap(), "DELETE http://h/v2/Users/u1 -");
+    }
+}
