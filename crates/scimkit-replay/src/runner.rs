@@ -561,9 +561,12 @@ mod tests {
     use super::*;
     use crate::TransportFuture;
 
+    /// A scripted response: status, headers, body.
+    type Canned = (u16, Vec<(&'static str, &'static str)>, &'static str);
+
     /// Answers from a script and records what it was sent.
     struct Scripted {
-        replies: Mutex<Vec<(u16, Vec<(&'static str, &'static str)>, &'static str)>>,
+        replies: Mutex<Vec<Canned>>,
         seen: Mutex<Vec<String>>,
     }
 
