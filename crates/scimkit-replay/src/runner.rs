@@ -571,9 +571,7 @@ mod tests {
     }
 
     impl Scripted {
-        fn new(
-            mut replies: Vec<(u16, Vec<(&'static str, &'static str)>, &'static str)>,
-        ) -> Scripted {
+        fn new(mut replies: Vec<Canned>) -> Scripted {
             replies.reverse();
             Scripted {
                 replies: Mutex::new(replies),
