@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use libfuzzer_sys::fuzz_target;
@@ -25,9 +25,19 @@ fn run<F: Future>(future: F) -> F::Output {
     }
 }
 
-fn service() -> &'static ScimService {
-    static SERVICE: OnceLock<ScimService> = OnceLock::new();
-    SERVICE.get_or_init(|| {
+/// A service with one seeded user, rebuilt every 5,000 inputs so the store (which the
+/// fuzzer fills with created users) stays small and runs stay fast.
+fn service() -> ScimService {
+    static SERVICE: Mutex<Option<(usize, ScimService)>> = Mutex::new(None);
+    let mut slot = SERVICE.lock().unwrap_or_else(|e| e.into_inner());
+    match slot.as_mut() {
+        Some((uses, service)) if *uses < 5_000 => {
+            *uses += 1;
+            return service.clone();
+        }
+        _ => {}
+    }
+    let fresh = {
         let registry = Arc::new(SchemaRegistry::core());
         let auth = TokenAuthenticator::new();
         auth.insert("t", Tenant::new("fuzz"));
@@ -39,7 +49,9 @@ fn service() -> &'static ScimService {
         let response = run(service.handle(request("POST", "/scim/v2/Users", seed.to_vec()).unwrap()));
         assert_eq!(response.status(), 201);
         service
-    })
+    };
+    *slot = Some((1, fresh.clone()));
+    fresh
 }
 
 fn request(method: &str, uri: &str, body: Vec<u8>) -> Option<http::Request<Vec<u8>>> {
@@ -65,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(target) = std::str::from_utf8(&rest[..split]) else { return };
     let body = rest.get(split + 1..).unwrap_or_default().to_vec();
     let Some(request) = request(method, &format!("/scim/v2{target}"), body) else { return };
-    let service = service();
+    let service = &service();
     let before = count(service);
     let response = run(service.handle(request));
     let status = response.status().as_u16();
