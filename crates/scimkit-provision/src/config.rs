@@ -88,6 +88,10 @@ pub struct ServiceConfig {
     /// Whether deleting a User also removes it from the `members` of every Group of the
     /// tenant (default `true`), so no group keeps a dangling member.
     pub remove_deleted_members: bool,
+    /// Whether a User's readOnly `groups` (RFC 7643 §4.1.2) is filled in on the way out
+    /// from the Groups listing it in `members` (default `true`; one store search per User
+    /// returned, an index lookup in the provided stores).
+    pub user_groups: bool,
     /// Request limits.
     pub limits: Limits,
     /// `documentationUri` published in `/ServiceProviderConfig`.
@@ -102,6 +106,7 @@ impl Default for ServiceConfig {
             public_discovery: true,
             unknown_filter_attribute: UnknownAttribute::Error,
             remove_deleted_members: true,
+            user_groups: true,
             limits: Limits::default(),
             documentation_uri: None,
         }

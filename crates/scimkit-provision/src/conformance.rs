@@ -408,6 +408,36 @@ pub async fn filter_and_sort_match_evaluator(store: Arc<dyn Store>, registry: Ar
             );
         }
     }
+    let g = groups(&registry);
+    let mut all_groups = Vec::new();
+    for (n, members) in [vec!["m1", "M2"], vec!["m2"], vec![], vec!["m3", "m1"]]
+        .into_iter()
+        .enumerate()
+    {
+        let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+        let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": format!("G{n}"), "members": members});
+        all_groups.push(store.create(&ctx, g, group).await.expect("create group"));
+    }
+    for text in [
+        r#"members[value eq "m1"]"#,
+        r#"members.value eq "M2""#,
+        r#"MEMBERS[VALUE eq "m9"]"#,
+        r#"members[value eq "m1"] and displayName eq "G3""#,
+    ] {
+        let filter = parse_filter(text).expect("parses");
+        let matcher = Matcher::compile(&filter, &registry, g, &options).expect("compiles");
+        let want: Vec<String> = all_groups
+            .iter()
+            .filter(|r| matcher.matches(r))
+            .map(id_of)
+            .collect();
+        let page = store
+            .search(&ctx, g, &SearchQuery::all(100).with_filter(filter))
+            .await
+            .expect("search");
+        assert_eq!(ids(&page.resources), want, "results of {text:?}");
+    }
     let bad = parse_filter("active gt true").expect("parses");
     let err = store
         .search(&ctx, rt, &SearchQuery::all(10).with_filter(bad))

@@ -92,7 +92,8 @@
 //! - Data under an extension URN the resource type does not register is 400 `invalidValue`
 //!   (it could be neither validated nor filtered); an unknown URN in `schemas` alone is
 //!   tolerated by the non-strict presets (Entra's group create).
-//! - Deleting a User removes it from every Group's `members`.
+//! - Deleting a User removes it from every Group's `members`; a User's readOnly `groups`
+//!   is computed from Group memberships on the way out (direct memberships only).
 //! - `/Me` without a resolver is 501; POST `/Me` is 501.
 #![forbid(unsafe_code)]
 

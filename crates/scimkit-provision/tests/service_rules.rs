@@ -332,15 +332,32 @@ async fn soft_delete_keeps_everything() {
     assert_eq!((status, read["active"].as_bool()), (200, Some(false)));
     let (_, _, found) = send(&service, "GET", "/Users?filter=active+eq+false", "", &[]).await;
     assert_eq!(found["totalResults"], 1);
-    let (_, _, g) = send(
+    let gid = g["id"].as_str().unwrap().to_owned();
+    let (_, _, g) = send(&service, "GET", &format!("/Groups/{gid}"), "", &[]).await;
+    assert_eq!(g["members"][0]["value"], json!(uid));
+    // RFC 7643 §4.1.2: the user's readOnly groups reflect the membership.
+    assert_eq!(
+        read["groups"],
+        json!([{"value": gid, "$ref": format!("{BASE}/Groups/{gid}"), "type": "direct", "display": "G"}])
+    );
+    let (_, _, lean) = send(
         &service,
         "GET",
-        &format!("/Groups/{}", g["id"].as_str().unwrap()),
+        &format!("/Users/{uid}?excludedAttributes=groups"),
         "",
         &[],
     )
     .await;
-    assert_eq!(g["members"][0]["value"], json!(uid));
+    assert!(lean.get("groups").is_none());
+    let (_, _, named) = send(
+        &service,
+        "GET",
+        &format!("/Users/{uid}?attributes=userName"),
+        "",
+        &[],
+    )
+    .await;
+    assert!(named.get("groups").is_none());
 }
 
 /// Concurrent PATCHes adding members to one group (no If-Match) all succeed and lose

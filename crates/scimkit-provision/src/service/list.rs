@@ -145,11 +145,10 @@ pub(crate) async fn query(
     let mut query = build_query(call, &params, false)?;
     query.hint = view.hint.clone();
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
-    let resources = page
-        .resources
-        .into_iter()
-        .map(|r| render(call, rt, r, &view))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut resources = Vec::with_capacity(page.resources.len());
+    for resource in page.resources {
+        resources.push(render(call, rt, resource, &view).await?);
+    }
     Ok(list_reply(resources, page.total_results, query.start_index))
 }
 
@@ -205,11 +204,10 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
     }
     let skip = usize::try_from(start - 1).unwrap_or(usize::MAX);
     let take = usize::try_from(count).unwrap_or(usize::MAX);
-    let resources = merged
-        .into_iter()
-        .skip(skip)
-        .take(take)
-        .map(|(_, rt, r)| render(call, rt, r, views.get(&rt.name).unwrap_or(&View::default())))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut resources = Vec::new();
+    for (_, rt, resource) in merged.into_iter().skip(skip).take(take) {
+        let view = views.get(&rt.name).cloned().unwrap_or_default();
+        resources.push(render(call, rt, resource, &view).await?);
+    }
     Ok(list_reply(resources, total, start))
 }

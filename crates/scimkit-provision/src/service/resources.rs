@@ -118,7 +118,7 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
 }
 
 /// The stored resource as the client sees it: `meta.location` added, projected.
-pub(crate) fn render(
+pub(crate) async fn render(
     call: &Call<'_>,
     rt: &ResourceType,
     mut resource: Value,
@@ -128,15 +128,69 @@ pub(crate) fn render(
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_owned)
-        && let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut)
     {
-        meta.insert("location".into(), Value::String(call.location(rt, &id)));
+        if let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut) {
+            meta.insert("location".into(), Value::String(call.location(rt, &id)));
+        }
+        fill_user_groups(call, rt, &id, &mut resource, view).await?;
     }
     view.projection.apply(call.registry(), rt, &mut resource)?;
     Ok(resource)
 }
 
-fn reply_resource(
+/// RFC 7643 §4.1.2: a User's readOnly `groups` lists the Groups that have it as a direct
+/// member (`value`, `$ref`, `display`, `type: "direct"`), computed on the way out with one
+/// `members[value eq "<id>"]` search ([`ServiceConfig::user_groups`](crate::ServiceConfig)).
+async fn fill_user_groups(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    id: &str,
+    resource: &mut Value,
+    view: &View,
+) -> Result<(), ScimError> {
+    let Some(groups) = call.registry().resource_type("Group") else {
+        return Ok(());
+    };
+    if rt.name != "User" || !call.inner.config.user_groups || !view.wants("groups") {
+        return Ok(());
+    }
+    let filter = scimkit_filter::Filter::value_path(
+        scimkit_filter::AttrPath::new("members"),
+        scimkit_filter::AttrExp::compare(
+            scimkit_filter::AttrPath::new("value"),
+            scimkit_filter::CompareOp::Eq,
+            id,
+        )
+        .into(),
+    );
+    let mut query = crate::store::SearchQuery::all(u64::MAX).with_filter(filter);
+    query.hint = ReadHint {
+        omit: vec!["members".into()],
+    };
+    let page = call.inner.store.search(call.ctx, groups, &query).await?;
+    let list: Vec<Value> = page
+        .resources
+        .iter()
+        .filter_map(|g| {
+            let gid = g.get("id")?.as_str()?;
+            let mut entry = serde_json::json!({"value": gid, "$ref": call.location(groups, gid), "type": "direct"});
+            if let Some(name) = g.get("displayName") {
+                entry["display"] = name.clone();
+            }
+            Some(entry)
+        })
+        .collect();
+    if let Some(object) = resource.as_object_mut() {
+        if list.is_empty() {
+            object.remove("groups");
+        } else {
+            object.insert("groups".into(), Value::Array(list));
+        }
+    }
+    Ok(())
+}
+
+async fn reply_resource(
     call: &Call<'_>,
     rt: &ResourceType,
     status: u16,
@@ -148,7 +202,7 @@ fn reply_resource(
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let mut reply = Reply::json(status, render(call, rt, resource, view)?);
+    let mut reply = Reply::json(status, render(call, rt, resource, view).await?);
     reply.version = version;
     if status == 201 {
         reply.location = id.map(|id| call.location(rt, &id));
@@ -262,7 +316,7 @@ pub(crate) async fn create_value(
     if let Some(id) = stored.get("id").and_then(Value::as_str) {
         record(call, changes::created(call.ctx, &rt.name, id));
     }
-    reply_resource(call, rt, 201, stored, view)
+    reply_resource(call, rt, 201, stored, view).await
 }
 
 pub(crate) async fn get(
@@ -283,7 +337,7 @@ pub(crate) async fn get(
         return Ok(reply);
     }
     pre.check_match(version.as_ref())?;
-    reply_resource(call, rt, 200, resource, view)
+    reply_resource(call, rt, 200, resource, view).await
 }
 
 /// Immutable attributes a PUT body leaves out keep their stored value (RFC 7644 §3.5.1:
@@ -358,7 +412,7 @@ pub(crate) async fn replace(
                     call,
                     changes::updated(call.ctx, &rt.name, id, &current, &stored),
                 );
-                return reply_resource(call, rt, 200, stored, view);
+                return reply_resource(call, rt, 200, stored, view).await;
             }
             Err(StoreError::VersionMismatch { .. })
                 if pre.if_match.is_none() && attempt < REPLACE_ATTEMPTS =>
@@ -526,5 +580,5 @@ pub(crate) async fn patch_value(
         reply.version = Version::of(&outcome.resource);
         return Ok(reply);
     }
-    reply_resource(call, rt, 200, outcome.resource, view)
+    reply_resource(call, rt, 200, outcome.resource, view).await
 }

@@ -12,6 +12,8 @@ pub(crate) struct View {
     pub(crate) hint: ReadHint,
     /// Whether `attributes` was given (PATCH then answers 200, RFC 7644 §3.5.2).
     pub(crate) include: bool,
+    /// The `attributes` list, lower-cased, when given.
+    attributes: Option<String>,
 }
 
 impl View {
@@ -27,7 +29,23 @@ impl View {
             projection: Projection::parse(registry, rt, attributes, excluded)?,
             hint: read_hint(registry, rt, excluded),
             include: attributes.is_some_and(|a| !a.trim().is_empty()),
+            attributes: attributes
+                .filter(|a| !a.trim().is_empty())
+                .map(str::to_lowercase),
         })
+    }
+
+    /// Whether the response may carry the top-level attribute `name` (lower case): not
+    /// excluded, and named when `attributes` is given. A cheap pre-check before computing
+    /// a derived attribute; the projection still decides.
+    pub(crate) fn wants(&self, name: &str) -> bool {
+        if self.hint.omit.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+            return false;
+        }
+        match &self.attributes {
+            Some(list) => list.contains(name),
+            None => true,
+        }
     }
 }
 

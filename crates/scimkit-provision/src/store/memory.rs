@@ -19,10 +19,11 @@ use crate::tenant::RequestContext;
 /// reads of one tenant run in parallel and never wait for another tenant's writes.
 ///
 /// - Uniqueness indexes per unique attribute ([`UniqueAttributes`]), keyed per `caseExact`.
-/// - Equality indexes on `id`, `externalId` and the unique attributes: a filter whose
-///   top-level conjunction holds `attr eq "value"` on one of them (what IdPs send all day:
-///   `userName eq "..."`, `externalId eq "..."`) looks up candidates instead of scanning;
-///   the full filter is still evaluated on every candidate, so results equal the evaluator's.
+/// - Equality indexes on `id`, `externalId`, the unique attributes and `members.value`: a
+///   filter whose top-level conjunction holds `attr eq "value"` on one of them (what IdPs
+///   send all day: `userName eq "..."`, `externalId eq "..."`; a user's groups:
+///   `members[value eq "..."]`) looks up candidates instead of scanning; the full filter is
+///   still evaluated on every candidate, so results equal the evaluator's.
 /// - Other filters scan the tenant's resources of the type in creation order.
 ///
 /// Data lives as long as the store; nothing is persisted.
@@ -73,6 +74,9 @@ struct Table {
     unique_index: Vec<HashMap<String, String>>,
     /// `externalId` (caseExact, RFC 7643 §3.1) → ids.
     external_ids: HashMap<String, HashSet<String>>,
+    /// Lower-cased `members[].value` → ids of the resources listing it (Group membership,
+    /// for `members[value eq "..."]`, e.g. a user's groups).
+    members: HashMap<String, HashSet<String>>,
 }
 
 struct Row {
@@ -91,6 +95,7 @@ impl Table {
             next_seq: 0,
             unique_index,
             external_ids: HashMap::new(),
+            members: HashMap::new(),
         }
     }
 
@@ -120,6 +125,12 @@ impl Table {
                 .or_default()
                 .insert(id.to_owned());
         }
+        for member in member_values(resource) {
+            self.members
+                .entry(member)
+                .or_default()
+                .insert(id.to_owned());
+        }
     }
 
     fn unindex(&mut self, id: &str, resource: &Value) {
@@ -136,6 +147,14 @@ impl Table {
                 self.external_ids.remove(ext);
             }
         }
+        for member in member_values(resource) {
+            if let Some(ids) = self.members.get_mut(&member) {
+                ids.remove(id);
+                if ids.is_empty() {
+                    self.members.remove(&member);
+                }
+            }
+        }
     }
 
     fn check_version(row: &Row, expected: Option<&Version>) -> Result<(), StoreError> {
@@ -148,11 +167,62 @@ impl Table {
     }
 }
 
+/// `members[value eq "x"]` or `members.value eq "x"` (names ASCII case-insensitive): the
+/// `x`. The candidates come from the member index (lower-cased, a superset of what the
+/// evaluator matches whatever `caseExact` says); the evaluator decides.
+fn member_equality(term: &Filter) -> Option<&str> {
+    let is_members =
+        |p: &scimkit_filter::AttrPath| p.urn.is_none() && p.name.eq_ignore_ascii_case("members");
+    match term {
+        Filter::ValuePath(vp) if is_members(&vp.attr) && vp.attr.sub_attr.is_none() => {
+            match &*vp.filter {
+                Filter::Attr(AttrExp::Compare {
+                    path,
+                    op: CompareOp::Eq,
+                    value: CompValue::String(v),
+                    ..
+                }) if path.urn.is_none()
+                    && path.sub_attr.is_none()
+                    && path.name.eq_ignore_ascii_case("value") =>
+                {
+                    Some(v)
+                }
+                _ => None,
+            }
+        }
+        Filter::Attr(AttrExp::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: CompValue::String(v),
+            ..
+        }) if is_members(path)
+            && path
+                .sub_attr
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("value")) =>
+        {
+            Some(v)
+        }
+        _ => None,
+    }
+}
+
 fn external_id(resource: &Value) -> Option<&str> {
     resource
         .get("externalId")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
+}
+
+/// The lower-cased `value`s of a resource's `members`.
+fn member_values(resource: &Value) -> impl Iterator<Item = String> + '_ {
+    resource
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("value").and_then(Value::as_str))
+        .map(str::to_lowercase)
 }
 
 fn require_object(resource: &Value) -> Result<(), StoreError> {
@@ -391,10 +461,14 @@ impl InMemoryStore {
     fn plan(&self, table: &Table, resource_type: &ResourceType, filter: Option<&Filter>) -> Plan {
         let terms: &[Filter] = match filter {
             Some(Filter::And(terms)) => terms,
-            Some(single @ Filter::Attr(_)) => std::slice::from_ref(single),
+            Some(single @ (Filter::Attr(_) | Filter::ValuePath(_))) => std::slice::from_ref(single),
             _ => return Plan::Scan,
         };
         for term in terms {
+            if let Some(value) = member_equality(term) {
+                let ids = table.members.get(&value.to_lowercase());
+                return Plan::Ids(ids.map(|s| s.iter().cloned().collect()).unwrap_or_default());
+            }
             let Filter::Attr(AttrExp::Compare {
                 path,
                 op: CompareOp::Eq,
