@@ -7,10 +7,14 @@ use crate::attribute::{AttributeDef, AttributeType, Mutability};
 use crate::compat::{Compat, UnknownAttributes};
 use crate::error::ScimError;
 use crate::layout::{Layout, TopKey, find, resource_object};
+
 use crate::location::Loc;
 use crate::registry::SchemaRegistry;
 use crate::resource_type::ResourceType;
 use crate::value_type::check_type;
+
+mod prior;
+mod schemas;
 
 /// The operation a resource is validated for; it decides which mutability rules apply.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -154,83 +158,6 @@ struct Checker<'c> {
 }
 
 impl Checker<'_> {
-    /// RFC 7643 §3: `schemas` shape and consistency with the resource type.
-    fn schemas(
-        &self,
-        registry: &SchemaRegistry,
-        layout: &Layout<'_>,
-        object: &Map<String, Value>,
-    ) -> Result<(), ScimError> {
-        let value = object.get("schemas").unwrap_or(&Value::Null);
-        let uris = match value {
-            Value::Null => {
-                return Err(ScimError::invalid_value(format!(
-                    "\"schemas\" is required and must list {:?} (RFC 7643 §3)",
-                    layout.base.id
-                )));
-            }
-            Value::Array(items) if !items.is_empty() => items,
-            _ => {
-                return Err(ScimError::invalid_syntax(
-                    "\"schemas\" must be a non-empty array of schema URIs (RFC 7643 §3)",
-                ));
-            }
-        };
-        for (index, uri) in uris.iter().enumerate() {
-            let Value::String(uri) = uri else {
-                return Err(ScimError::invalid_syntax(format!(
-                    "schemas[{index}] must be a string (RFC 7643 §3)"
-                )));
-            };
-            if uris[..index]
-                .iter()
-                .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(uri)))
-            {
-                return Err(ScimError::invalid_value(format!(
-                    "schemas lists {uri:?} twice (RFC 7643 §3)"
-                )));
-            }
-            let known = layout.base.is(uri) || layout.extension(uri).is_some();
-            if !known && !self.compat.extra_schema_uris {
-                let why = if registry.schema(uri).is_some() {
-                    "is not an extension of"
-                } else {
-                    "names no schema of"
-                };
-                return Err(ScimError::invalid_value(format!(
-                    "schemas entry {uri:?} {why} resource type {:?} (RFC 7643 §3)",
-                    layout.resource_type.name
-                )));
-            }
-        }
-        if !listed(uris, &layout.base.id) {
-            return Err(ScimError::invalid_value(format!(
-                "schemas must contain the base schema {:?} (RFC 7643 §3)",
-                layout.base.id
-            )));
-        }
-        for ext in &layout.resource_type.schema_extensions {
-            if ext.required && !listed(uris, &ext.schema) {
-                return Err(ScimError::invalid_value(format!(
-                    "resource type {:?} requires the extension {:?} in schemas (RFC 7643 §6)",
-                    layout.resource_type.name, ext.schema
-                )));
-            }
-        }
-        for schema in &layout.extensions {
-            let present = object
-                .get(&schema.id)
-                .is_some_and(|v| v.as_object().is_some_and(|o| !o.is_empty()));
-            if present && !listed(uris, &schema.id) {
-                return Err(ScimError::invalid_value(format!(
-                    "the resource holds extension {:?} but schemas does not list it (RFC 7643 §3)",
-                    schema.id
-                )));
-            }
-        }
-        Ok(())
-    }
-
     fn top_level(
         &self,
         layout: &Layout<'_>,
@@ -397,100 +324,6 @@ impl Checker<'_> {
             ))),
         }
     }
-
-    /// Immutable and (for PATCH) readOnly rules against the stored resource.
-    fn against_prior(
-        &self,
-        layout: &Layout<'_>,
-        object: &Map<String, Value>,
-        prior: &Value,
-    ) -> Result<(), ScimError> {
-        let Some(prior) = prior.as_object() else {
-            return Ok(());
-        };
-        let top = layout
-            .base
-            .attributes
-            .iter()
-            .chain(SchemaRegistry::common_attributes())
-            .filter(|def| def.name != "meta");
-        for def in top {
-            self.compare(
-                def,
-                object.get(&def.name),
-                prior.get(&def.name),
-                &Loc::Attr(&Loc::Root, &def.name),
-            )?;
-        }
-        for schema in &layout.extensions {
-            let new = object.get(&schema.id).and_then(Value::as_object);
-            let old = prior.get(&schema.id).and_then(Value::as_object);
-            let loc = Loc::Extension(&schema.id);
-            for def in &schema.attributes {
-                self.compare(
-                    def,
-                    new.and_then(|o| o.get(&def.name)),
-                    old.and_then(|o| o.get(&def.name)),
-                    &Loc::Attr(&loc, &def.name),
-                )?;
-            }
-        }
-        Ok(())
-    }
-
-    fn compare(
-        &self,
-        def: &AttributeDef,
-        new: Option<&Value>,
-        old: Option<&Value>,
-        loc: &Loc<'_>,
-    ) -> Result<(), ScimError> {
-        let patch = matches!(self.operation, Operation::PatchResult { .. });
-        let new = new.filter(|v| has_value(v));
-        let old = old.filter(|v| has_value(v));
-        match def.mutability {
-            Mutability::Immutable => {
-                if let Some(old) = old {
-                    let changed = match new {
-                        Some(new) => !same_value(def, new, old),
-                        None => patch,
-                    };
-                    if changed {
-                        return Err(ScimError::mutability(format!(
-                            "attribute {loc} is immutable and already has a value (RFC 7644 §3.5.1, §3.5.2)"
-                        )));
-                    }
-                }
-            }
-            Mutability::ReadOnly if patch => {
-                let changed = match (new, old) {
-                    (Some(new), Some(old)) => !same_value(def, new, old),
-                    (None, None) => false,
-                    _ => true,
-                };
-                if changed {
-                    return Err(ScimError::mutability(format!(
-                        "attribute {loc} is readOnly and cannot be modified (RFC 7644 §3.5.2)"
-                    )));
-                }
-            }
-            _ => {}
-        }
-        if def.is_complex()
-            && !def.multi_valued
-            && let (Some(Value::Object(new)), Some(Value::Object(old))) = (new, old)
-        {
-            for sub in &def.sub_attributes {
-                self.compare(
-                    sub,
-                    new.get(&sub.name),
-                    old.get(&sub.name),
-                    &Loc::Attr(loc, &sub.name),
-                )?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Removes the members at `positions` (ascending), keeping the order of the others.
@@ -515,31 +348,6 @@ fn is_primary(item: &Value) -> bool {
             .iter()
             .any(|(key, value)| key == "primary" && *value == Value::Bool(true))
     })
-}
-
-fn listed(uris: &[Value], urn: &str) -> bool {
-    uris.iter()
-        .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(urn)))
-}
-
-/// RFC 7643 §2.5: `null`, `[]` (and `{}`) are "no value".
-fn has_value(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(object) => !object.is_empty(),
-        _ => true,
-    }
-}
-
-/// Equality per the attribute's `caseExact` (RFC 7643 §2.2); everything else as JSON.
-fn same_value(def: &AttributeDef, a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::String(a), Value::String(b)) if !def.case_exact => {
-            a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
-        }
-        _ => a == b,
-    }
 }
 
 fn type_error(def: &AttributeDef, loc: &Loc<'_>, expected: &str, got: &Value) -> ScimError {
