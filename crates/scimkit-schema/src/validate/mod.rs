@@ -7,7 +7,6 @@ use crate::attribute::{AttributeDef, AttributeType, Mutability};
 use crate::compat::{Compat, UnknownAttributes};
 use crate::error::ScimError;
 use crate::layout::{Layout, TopKey, find, resource_object};
-
 use crate::location::Loc;
 use crate::registry::SchemaRegistry;
 use crate::resource_type::ResourceType;
