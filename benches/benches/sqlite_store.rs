@@ -21,6 +21,12 @@ use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
 use serde_json::{Value, json};
 
 fn size() -> usize {
+    if let Some(n) = std::env::var("SCIMKIT_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        return n;
+    }
     if std::env::args().any(|a| a == "--test") {
         1_000
     } else {

@@ -75,6 +75,22 @@
 //! snapshot. A write is acknowledged only after its commit returns, with
 //! `synchronous = FULL` by default ([`Durability`]): it survives `kill -9` and power loss.
 //!
+//! # PATCH and group membership
+//!
+//! [`Store::patch`](scimkit_provision::Store::patch) is overridden. A request that changes
+//! nothing but Group `members` (every add / remove / replace shape Entra ID and Okta send,
+//! as [`scimkit_patch::plan_membership`] normalises them with the tenant's preset) is applied
+//! to the `members` rows: k added or removed members cost k row writes plus the group's own
+//! row, whatever the group's size. The service's
+//! [`ApplyPatch`](scimkit_provision::ApplyPatch) still judges the request on the group
+//! holding only the members it names, so its validation and policies refuse what they
+//! refuse. The outcome carries a [`MembershipDelta`](scimkit_provision::MembershipDelta)
+//! (the ids actually added and removed) instead of the previous resource. Every other
+//! PATCH runs the service's `ApplyPatch` on the whole resource inside the write
+//! transaction; a changed member list is then written as a difference (rows kept in order
+//! stay untouched). Adding members that are present, or removing absent ones, changes
+//! nothing and keeps the version (RFC 7644 §3.5.2.1).
+//!
 //! # What runs in SQL
 //!
 //! Filters are translated to parameterised SQL where the translation is exactly the
@@ -88,7 +104,7 @@
 //! | `id`, `externalId`, `userName`, `displayName` with `eq` `ne` `co` `sw` `ew` `gt` `ge` `lt` `le` `pr`, `eq null` | on the indexed key columns (folded in Rust, so Unicode case folding is the evaluator's) |
 //! | other single-valued string, reference and binary attributes, sub-attributes of single-valued complex ones (`name.familyName`, `meta.resourceType`, enterprise `manager.value`, ...) | `json_extract`: caseExact ones with every operator; others `eq` `ne` `gt` `ge` `lt` `le` through the `scim_fold` collation (the evaluator's folding), `co` `sw` `ew` in Rust |
 //! | booleans (`active eq true`) | `eq`, `ne` |
-//! | multi-valued attributes and their sub-attributes (`emails.value`, `schemas`), value paths (`emails[type eq "work" and value co "@x"]`) | `EXISTS` over `json_each`, each condition on the same element |
+//! | multi-valued attributes and their sub-attributes (`emails.value`, `schemas`), value paths (`emails[type eq "work" and value eq "a@x"]`) | `EXISTS` over `json_each`, each condition on the same element, with the operators above |
 //! | Group `members.value`, `members[value eq "..."]` | `EXISTS` on the `members` table through its index |
 //! | `pr` and `eq null` / `ne null` on any of the above | yes |
 //! | `and`, `or`, `not` | `and` keeps what it can translate (the rest is checked in Rust); `or` needs every operand; `not` needs an exact operand |
@@ -97,7 +113,9 @@
 //!
 //! When the whole filter is translated exactly and `sortBy` names a single-valued string
 //! attribute (or is absent), SQL also counts, sorts (resources without a value last when
-//! ascending, first when descending, ties in creation order) and pages (`LIMIT`/`OFFSET`).
+//! ascending, first when descending, ties in creation order) and pages (`LIMIT` start +
+//! count, the rows before the start dropped in Rust: the bundled SQLite 3.51.3 ignored
+//! `OFFSET` on one plan with a correlated `EXISTS`, see `tests/search.rs`).
 //! Otherwise the candidates come in creation order and [`scimkit_filter::Sorter`] sorts
 //! them, so paging is stable either way.
 //!

@@ -105,106 +105,205 @@ impl SqliteStore {
                 )
             })
             .transpose()?;
-        let layout = self.layout(resource_type);
-        let mut tx = self.pools.reader.begin().await.map_err(backend)?;
-        let irregular: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM resources \
-             WHERE tenant = ? AND resource_type = ? AND regular = 0)",
-        )
-        .bind(ctx.tenant_id())
-        .bind(&resource_type.name)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend)?;
-        let plan = self.plan(resource_type, query, irregular);
+        let plan = self.plan(resource_type, query, false);
+        if plan.in_sql()
+            && let Some(page) = self.search_in_sql(ctx, resource_type, query, &plan).await?
+        {
+            return Ok(page);
+        }
+        self.search_in_rust(ctx, resource_type, query, matcher, sorter)
+            .await
+    }
+
+    /// `FROM resources AS r WHERE <tenant, type and condition>`.
+    fn from(ctx: &RequestContext, resource_type: &ResourceType, condition: &Sql) -> Sql {
         let mut from = Sql::lit("FROM resources AS r WHERE r.tenant = ");
         from.text(ctx.tenant_id())
             .push(" AND r.resource_type = ")
             .text(resource_type.name.clone())
             .push(" AND (")
-            .append(&plan.condition)
+            .append(condition)
             .push(")");
+        from
+    }
+
+    /// Whether the tenant holds irregular resources of the type, as a SQL expression.
+    fn irregular(ctx: &RequestContext, resource_type: &ResourceType) -> Sql {
+        let mut sql =
+            Sql::lit("(SELECT EXISTS (SELECT 1 FROM resources WHERE regular = 0 AND tenant = ");
+        sql.text(ctx.tenant_id())
+            .push(" AND resource_type = ")
+            .text(resource_type.name.clone())
+            .push("))");
+        sql
+    }
+
+    /// Filter, count, sort and page in one statement (each round trip to SQLite's worker
+    /// thread costs more than an indexed lookup): the page with the total of all matches
+    /// (`count(*) OVER ()`) and the irregular flag on every row, or one row of flags when the
+    /// page is empty. `None` when the tenant holds irregular resources of the type: the
+    /// translation does not apply and the caller evaluates in Rust.
+    async fn search_in_sql(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        query: &SearchQuery,
+        plan: &Plan,
+    ) -> Result<Option<Page>, StoreError> {
+        let Some(order) = &plan.order else {
+            return Ok(None);
+        };
         let skip = usize::try_from(query.start_index.max(1) - 1).unwrap_or(usize::MAX);
         let take = usize::try_from(query.count).unwrap_or(usize::MAX);
-        let (total, mut page): (u64, Vec<(i64, Value)>) =
-            if let Some(order) = plan.order.as_ref().filter(|_| plan.in_sql()) {
+        // `LIMIT skip + take`, the first `skip` rows dropped here: the bundled SQLite
+        // (3.51.3) ignored `OFFSET` on a plan with a correlated `EXISTS` (found by
+        // tests/differential.rs; regression test `offset_with_exists` in tests/search.rs).
+        let limit = i64::try_from(skip.saturating_add(take)).unwrap_or(i64::MAX);
+        let irregular = Self::irregular(ctx, resource_type);
+        let mut sql = Sql::lit(
+            "WITH page AS (SELECT r.pk AS pk, r.body AS body, count(*) OVER () AS total, \
+             row_number() OVER (ORDER BY ",
+        );
+        sql.append(order)
+            .push(") AS n ")
+            .append(&Self::from(ctx, resource_type, &plan.condition))
+            .push(" ORDER BY n LIMIT ")
+            .bind(Arg::Int(limit))
+            .push(") SELECT pk, body, total, ")
+            .append(&irregular)
+            .push(" AS irregular, n FROM page UNION ALL SELECT NULL, NULL, NULL, ")
+            .append(&irregular)
+            .push(", 0 WHERE NOT EXISTS (SELECT 1 FROM page) ORDER BY 5");
+        let layout = self.layout(resource_type);
+        let member_attr = layout
+            .members
+            .as_ref()
+            .filter(|attr| !query.hint.omit.iter().any(|o| o == &attr.name));
+        // Loading membership rows is a second statement: read both in one snapshot.
+        let mut tx = match member_attr {
+            Some(_) => Some(self.pools.reader.begin().await.map_err(backend)?),
+            None => None,
+        };
+        let rows = match tx.as_mut() {
+            Some(tx) => sql.query().fetch_all(&mut **tx).await,
+            None => sql.query().fetch_all(&self.pools.reader).await,
+        }
+        .map_err(backend)?;
+        let mut total = None;
+        let mut page = Vec::new();
+        for row in &rows {
+            if row.try_get::<bool, _>(3).map_err(backend)? {
+                return Ok(None);
+            }
+            if let Some(pk) = row.try_get::<Option<i64>, _>(0).map_err(backend)? {
+                total = row.try_get::<Option<i64>, _>(2).map_err(backend)?;
+                let body: &str = row.try_get(1).map_err(backend)?;
+                page.push((pk, parse_body(body)?));
+            }
+        }
+        let total = match total {
+            Some(total) => u64::try_from(total).unwrap_or(0),
+            // No row up to `limit`: nothing matches, or `count` is 0 (the total is still
+            // asked for, RFC 7644 §3.4.2.4).
+            None if take == 0 => {
                 let mut count = Sql::lit("SELECT count(*) ");
-                count.append(&from);
-                let total: i64 = count
-                    .query()
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(backend)?
-                    .try_get(0)
-                    .map_err(backend)?;
-                let total = u64::try_from(total).unwrap_or(0);
-                let rows = if take == 0 || skip as u64 >= total {
-                    Vec::new()
-                } else {
-                    // `LIMIT skip + take`, the first `skip` rows dropped here: the bundled
-                    // SQLite (3.51.3) ignored `OFFSET` on some plans with a correlated
-                    // `EXISTS` (found by tests/differential.rs, regression test
-                    // `offset_with_exists` in tests/search.rs).
-                    let mut select = Sql::lit("SELECT r.pk, r.body ");
-                    let limit = skip.saturating_add(take);
-                    select
-                        .append(&from)
-                        .push(" ORDER BY ")
-                        .append(order)
-                        .push(" LIMIT ")
-                        .bind(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
-                    let mut rows = fetch(&mut tx, &select).await?;
-                    rows.drain(..skip.min(rows.len()));
-                    rows
-                };
-                (total, rows)
-            } else {
-                let mut select = Sql::lit("SELECT r.pk, r.body ");
-                select.append(&from).push(" ORDER BY r.pk");
-                let mut rows = fetch(&mut tx, &select).await?;
-                let member_attr = layout.members.as_ref().filter(|m| {
-                    query
-                        .filter
-                        .as_ref()
-                        .is_some_and(|f| mentions(&self.registry, resource_type, &m.name, f))
-                        || query.sort.as_ref().is_some_and(|s| {
-                            let f = scimkit_filter::Filter::Attr(scimkit_filter::AttrExp::present(
-                                s.by.clone(),
-                            ));
-                            mentions(&self.registry, resource_type, &m.name, &f)
-                        })
-                });
-                if let Some(attr) = member_attr {
-                    attach_members(&mut tx, attr, &mut rows).await?;
+                count.append(&Self::from(ctx, resource_type, &plan.condition));
+                let row = match tx.as_mut() {
+                    Some(tx) => count.query().fetch_one(&mut **tx).await,
+                    None => count.query().fetch_one(&self.pools.reader).await,
                 }
-                if let Some(matcher) = matcher.as_ref().filter(|_| !plan.exact) {
-                    rows.retain(|(_, resource)| matcher.matches(resource));
-                }
-                if let Some(sorter) = &sorter {
-                    rows.sort_by_cached_key(|(_, resource)| sorter.key(resource));
-                }
-                let total = rows.len() as u64;
-                (total, rows.into_iter().skip(skip).take(take).collect())
-            };
+                .map_err(backend)?;
+                u64::try_from(row.try_get::<i64, _>(0).map_err(backend)?).unwrap_or(0)
+            }
+            None => 0,
+        };
+        page.drain(..skip.min(page.len()));
+        if let (Some(attr), Some(tx)) = (member_attr, tx.as_mut()) {
+            attach_members(tx, attr, &mut page).await?;
+        }
+        if let Some(tx) = tx {
+            tx.commit().await.map_err(backend)?;
+        }
+        Ok(Some(finish(page, total, query)))
+    }
+
+    /// Candidates from SQL (a superset of the matches, or every resource of the type when the
+    /// tenant holds irregular ones) in creation order; the matcher, the sorter and paging
+    /// in Rust.
+    async fn search_in_rust(
+        &self,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        query: &SearchQuery,
+        matcher: Option<Matcher>,
+        sorter: Option<Sorter>,
+    ) -> Result<Page, StoreError> {
+        let layout = self.layout(resource_type);
+        let mut tx = self.pools.reader.begin().await.map_err(backend)?;
+        let mut check = Sql::lit("SELECT ");
+        check.append(&Self::irregular(ctx, resource_type));
+        let irregular: bool = check
+            .query()
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?
+            .try_get(0)
+            .map_err(backend)?;
+        let plan = self.plan(resource_type, query, irregular);
+        let mut select = Sql::lit("SELECT r.pk, r.body ");
+        select
+            .append(&Self::from(ctx, resource_type, &plan.condition))
+            .push(" ORDER BY r.pk");
+        let mut rows = fetch(&mut tx, &select).await?;
+        let mentioned = |attr: &&crate::layout::MemberAttr| {
+            let in_sort = query.sort.as_ref().is_some_and(|s| {
+                let f =
+                    scimkit_filter::Filter::Attr(scimkit_filter::AttrExp::present(s.by.clone()));
+                mentions(&self.registry, resource_type, &attr.name, &f)
+            });
+            in_sort
+                || query
+                    .filter
+                    .as_ref()
+                    .is_some_and(|f| mentions(&self.registry, resource_type, &attr.name, f))
+        };
+        if let Some(attr) = layout.members.as_ref().filter(mentioned) {
+            attach_members(&mut tx, attr, &mut rows).await?;
+        }
+        if let Some(matcher) = matcher.as_ref().filter(|_| !plan.exact) {
+            rows.retain(|(_, resource)| matcher.matches(resource));
+        }
+        if let Some(sorter) = &sorter {
+            rows.sort_by_cached_key(|(_, resource)| sorter.key(resource));
+        }
+        let total = rows.len() as u64;
+        let skip = usize::try_from(query.start_index.max(1) - 1).unwrap_or(usize::MAX);
+        let take = usize::try_from(query.count).unwrap_or(usize::MAX);
+        let mut page: Vec<(i64, Value)> = rows.into_iter().skip(skip).take(take).collect();
         if let Some(attr) = &layout.members
             && !query.hint.omit.iter().any(|o| o == &attr.name)
         {
             attach_members(&mut tx, attr, &mut page).await?;
         }
         tx.commit().await.map_err(backend)?;
-        Ok(Page {
-            resources: page
-                .into_iter()
-                .map(|(_, resource)| {
-                    if query.hint.is_empty() {
-                        resource
-                    } else {
-                        project_hint(&resource, &query.hint)
-                    }
-                })
-                .collect(),
-            total_results: total,
-        })
+        Ok(finish(page, total, query))
+    }
+}
+
+/// The page as the store returns it: projected by the hint.
+fn finish(page: Vec<(i64, Value)>, total: u64, query: &SearchQuery) -> Page {
+    Page {
+        resources: page
+            .into_iter()
+            .map(|(_, resource)| {
+                if query.hint.is_empty() {
+                    resource
+                } else {
+                    project_hint(&resource, &query.hint)
+                }
+            })
+            .collect(),
+        total_results: total,
     }
 }
 
