@@ -45,15 +45,19 @@ pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenErro
     )
     .journal_mode(SqliteJournalMode::Wal)
     .busy_timeout(options.busy_timeout);
+    // A local file's connections do not go stale: no ping before each use (one round trip
+    // to the connection's worker thread saved per call).
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(options.busy_timeout)
         .connect_with(connect.clone())
         .await
         .map_err(OpenError::Connect)?;
     let reader = SqlitePoolOptions::new()
         .max_connections(options.readers)
+        .test_before_acquire(false)
         .acquire_timeout(options.busy_timeout)
         .connect_with(connect.pragma("query_only", "ON"))
         .await
