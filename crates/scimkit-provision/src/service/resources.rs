@@ -139,7 +139,8 @@ pub(crate) async fn render(
 }
 
 /// RFC 7643 §4.1.2: a User's readOnly `groups` lists the Groups that have it as a direct
-/// member (`value`, `$ref`, `display`, `type: "direct"`), computed on the way out with one
+/// member (`value`, `display`, `type: "direct"`; no `$ref`, which would tie stored-looking
+/// data to the base URL of the request), computed on the way out with one
 /// `members[value eq "<id>"]` search ([`ServiceConfig::user_groups`](crate::ServiceConfig)).
 async fn fill_user_groups(
     call: &Call<'_>,
@@ -173,7 +174,7 @@ async fn fill_user_groups(
         .iter()
         .filter_map(|g| {
             let gid = g.get("id")?.as_str()?;
-            let mut entry = serde_json::json!({"value": gid, "$ref": call.location(groups, gid), "type": "direct"});
+            let mut entry = serde_json::json!({"value": gid, "type": "direct"});
             if let Some(name) = g.get("displayName") {
                 entry["display"] = name.clone();
             }
