@@ -121,8 +121,13 @@ enum Lone {
     Whole(Filter),
     /// An attribute expression with more after it.
     First(Filter),
-    /// The attribute path of a value path (at `start`), stopped at its `[`.
-    Bracket(AttrPath, usize),
+    /// A value path `path[` (starting at `start`) whose `[` is consumed, with the first
+    /// operand inside it when that is an attribute expression.
+    Bracket {
+        path: AttrPath,
+        start: usize,
+        first: Option<Filter>,
+    },
     /// A group or `not`: nothing consumed.
     Nothing,
 }
@@ -195,11 +200,9 @@ impl Cursor<'_> {
             Base::Filter => match self.lone_attr_exp()? {
                 Lone::Whole(filter) => return Ok(filter),
                 Lone::First(filter) => Some(filter),
-                Lone::Bracket(path, start) => {
-                    self.check_depth(1, start)?;
-                    self.pos += 1;
+                Lone::Bracket { path, start, first } => {
                     frames.open(Frame::new(Opener::Bracket(path), start));
-                    None
+                    first
                 }
                 Lone::Nothing => None,
             },
@@ -225,13 +228,7 @@ impl Cursor<'_> {
                     let path = self.attr_path_operand()?;
                     if self.peek() == Some(b'[') {
                         if frames.brackets > 0 {
-                            return self.fail(
-                                self.pos,
-                                "an operator",
-                                "a value path cannot be nested inside another value path's \
-                                 '[...]' (RFC 7644 §3.4.2.2, errata 4690)"
-                                    .to_owned(),
-                            );
+                            return self.nested_value_path();
                         }
                         self.check_depth(frames.depth + 1, start)?;
                         self.pos += 1;
@@ -319,17 +316,69 @@ impl Cursor<'_> {
             return Ok(Lone::Nothing);
         }
         let path = self.attr_path_operand()?;
-        if self.peek() == Some(b'[') {
-            return Ok(Lone::Bracket(path, start));
-        }
-        let exp = Filter::Attr(self.attr_exp(path, start)?);
+        let operand = if self.peek() == Some(b'[') {
+            match self.lone_value_path(path, start)? {
+                Ok(value_path) => value_path,
+                Err(bracket) => return Ok(bracket),
+            }
+        } else {
+            Filter::Attr(self.attr_exp(path, start)?)
+        };
         let end = self.pos;
         self.spaces();
         if self.at_end() {
-            return Ok(Lone::Whole(exp));
+            return Ok(Lone::Whole(operand));
         }
         self.pos = end;
-        Ok(Lone::First(exp))
+        Ok(Lone::First(operand))
+    }
+
+    /// The fast path's value path `path[attrExp]` (the `[` is next). `Err` hands the open
+    /// bracket, and its first operand if read, over to the frame machinery.
+    fn lone_value_path(&mut self, path: AttrPath, start: usize) -> PResult<Result<Filter, Lone>> {
+        self.check_depth(1, start)?;
+        self.pos += 1;
+        self.spaces();
+        let inner_start = self.pos;
+        if self.peek() == Some(b'(') || self.not_open() {
+            self.pos = inner_start;
+            let first = None;
+            return Ok(Err(Lone::Bracket { path, start, first }));
+        }
+        let inner_path = self.attr_path_operand()?;
+        if self.peek() == Some(b'[') {
+            return self.nested_value_path();
+        }
+        let inner = Filter::Attr(self.attr_exp(inner_path, inner_start)?);
+        let end = self.pos;
+        self.spaces();
+        if self.peek() != Some(b']') {
+            self.pos = end;
+            let first = Some(inner);
+            return Ok(Err(Lone::Bracket { path, start, first }));
+        }
+        self.pos += 1;
+        let value_path = ValuePath {
+            span: Span::new(start, self.pos),
+            attr: path,
+            filter: Box::new(inner),
+        };
+        Ok(Ok(if self.peek() == Some(b'.') {
+            self.entra_sub_attr_compare(value_path)?
+        } else {
+            Filter::ValuePath(value_path)
+        }))
+    }
+
+    /// Errata 4690: no value path inside a value path (the `[` is next).
+    fn nested_value_path<T>(&self) -> PResult<T> {
+        self.fail(
+            self.pos,
+            "an operator",
+            "a value path cannot be nested inside another value path's '[...]' \
+             (RFC 7644 §3.4.2.2, errata 4690)"
+                .to_owned(),
+        )
     }
 
     fn check_depth(&self, depth: usize, at: usize) -> PResult<()> {
