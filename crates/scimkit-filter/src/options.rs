@@ -12,8 +12,9 @@ pub const DEFAULT_MAX_LEN: usize = 1 << 20;
 /// thread even in an unoptimised build, with room to spare (tested).
 pub const MAX_DEPTH_CEILING: usize = 256;
 
-/// What evaluation does with an attribute the schema does not define (the schema-aware
-/// evaluator reads this; parsing never needs a schema).
+/// What evaluation ([`Matcher`](crate::Matcher), [`ValueMatcher`](crate::ValueMatcher)) and
+/// sorting ([`Sorter`](crate::Sorter)) do with an attribute the schema does not define.
+/// Parsing never needs a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum UnknownAttribute {
     /// Treat it as an attribute with no value (RFC 7644 §3.4.2.1's rule for attributes that a
@@ -30,7 +31,10 @@ pub enum UnknownAttribute {
 /// Everything that tunes parsing and evaluation, chosen once (e.g. per tenant) and passed
 /// explicitly. Entry points: [`parse_filter`](Self::parse_filter),
 /// [`parse_patch_path`](Self::parse_patch_path), [`parse_attr_path`](Self::parse_attr_path),
-/// [`parse_attr_path_list`](Self::parse_attr_path_list).
+/// [`parse_attr_path_list`](Self::parse_attr_path_list), [`compile_filter`](Self::compile_filter)
+/// and [`compile_sort`](Self::compile_sort); [`Matcher::compile`](crate::Matcher::compile),
+/// [`ValueMatcher::compile`](crate::ValueMatcher::compile) and
+/// [`Sorter::compile`](crate::Sorter::compile) take it too.
 ///
 /// Two presets: [`FilterOptions::strict`] (the [`Default`]: the RFC 7644 grammar only) and
 /// [`FilterOptions::lenient`] (adds the compatibility forms real identity providers send).
