@@ -55,6 +55,17 @@ impl StoredRow {
     }
 }
 
+/// A resource ready to be written (see [`SqliteStore::prepare`]).
+struct Prepared {
+    /// The resource as stored and returned.
+    stored: Value,
+    /// The `body` column: `stored` without the membership values.
+    body: Value,
+    /// The membership values, when the attribute is an array.
+    items: Option<Vec<Value>>,
+    derived: Derived,
+}
+
 pub(crate) fn parse_body(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Backend(format!("a stored resource is not JSON: {e}")))
@@ -208,6 +219,41 @@ impl SqliteStore {
         layout.derive(&self.registry, resource_type, full)
     }
 
+    /// Stamps `id` and `meta` on a resource about to be stored and splits it into what is
+    /// returned, the body row and the membership rows, with its derived columns.
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        &self,
+        layout: &Layout,
+        resource_type: &ResourceType,
+        mut resource: Value,
+        id: &str,
+        version: i64,
+        created: Option<&str>,
+        now: &str,
+    ) -> Prepared {
+        stamp_meta(
+            &mut resource,
+            &resource_type.name,
+            id,
+            &Version::new(version.to_string()),
+            created,
+            now,
+        );
+        let derived = self.derive(layout, resource_type, &resource);
+        let stored = resource.clone();
+        let items = layout
+            .members
+            .as_ref()
+            .and_then(|attr| members::take(&mut resource, attr));
+        Prepared {
+            stored,
+            body: resource,
+            items,
+            derived,
+        }
+    }
+
     /// Stores a new version of an existing row: `resource` gets `id` and `meta` (created
     /// kept), unique values are re-claimed, membership rows synchronised. Returns the stored
     /// resource.
@@ -218,7 +264,7 @@ impl SqliteStore {
         resource_type: &ResourceType,
         row: &StoredRow,
         id: &str,
-        mut resource: Value,
+        resource: Value,
     ) -> Result<Value, StoreError> {
         if !resource.is_object() {
             return Err(not_an_object());
@@ -226,20 +272,20 @@ impl SqliteStore {
         let layout = self.layout(resource_type);
         let version = row.version + 1;
         let now = now_timestamp();
-        stamp_meta(
-            &mut resource,
-            &resource_type.name,
+        let Prepared {
+            stored,
+            body: resource,
+            items,
+            derived,
+        } = self.prepare(
+            &layout,
+            resource_type,
+            resource,
             id,
-            &Version::new(version.to_string()),
+            version,
             Some(&row.created),
             &now,
         );
-        let derived = self.derive(&layout, resource_type, &resource);
-        let stored = resource.clone();
-        let items = layout
-            .members
-            .as_ref()
-            .and_then(|attr| members::take(&mut resource, attr));
         let [external_id, user_name, display_name] = derived.keys;
         sqlx::query(
             "UPDATE resources SET version = ?, last_modified = ?, body = ?, regular = ?, \
@@ -278,7 +324,7 @@ impl SqliteStore {
         &self,
         ctx: &RequestContext,
         resource_type: &ResourceType,
-        mut resource: Value,
+        resource: Value,
     ) -> Result<Value, StoreError> {
         if !resource.is_object() {
             return Err(not_an_object());
@@ -286,20 +332,12 @@ impl SqliteStore {
         let layout = self.layout(resource_type);
         let id = new_id();
         let now = now_timestamp();
-        stamp_meta(
-            &mut resource,
-            &resource_type.name,
-            &id,
-            &Version::new("1"),
-            None,
-            &now,
-        );
-        let derived = self.derive(&layout, resource_type, &resource);
-        let stored = resource.clone();
-        let items = layout
-            .members
-            .as_ref()
-            .and_then(|attr| members::take(&mut resource, attr));
+        let Prepared {
+            stored,
+            body: resource,
+            items,
+            derived,
+        } = self.prepare(&layout, resource_type, resource, &id, 1, None, &now);
         let [external_id, user_name, display_name] = derived.keys;
         let mut tx = self.begin_write().await?;
         let pk: i64 = sqlx::query_scalar(
