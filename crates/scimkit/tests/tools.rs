@@ -97,3 +97,35 @@ fn patch_prints_the_result_or_the_scim_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
 }
+
+/// The README's `scimkit patch` command, on the files it names.
+#[test]
+fn the_readme_patch_example_works() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let out = scimkit(std::path::Path::new(data))
+        .args([
+            "patch",
+            "--compat",
+            "entra-legacy",
+            "--resource",
+            "user.json",
+        ])
+        .args(["--patch", "entra-legacy-patch.json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let user: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(user["active"], false);
+    assert_eq!(
+        user["emails"][1],
+        json!({"type": "work", "value": "ada@work.example"})
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    assert!(readme.contains("--resource crates/scimkit/tests/data/user.json"));
+    assert!(readme.contains("--patch crates/scimkit/tests/data/entra-legacy-patch.json"));
+}
