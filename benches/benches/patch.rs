@@ -1,7 +1,8 @@
 //! scimkit-patch: a corpus of realistic PATCH bodies (`data/patch-corpus.json`: Entra ID in
 //! both dialects, Okta, RFC 7644 shapes) applied to a typical enterprise user, and 100-member
-//! changes on a 100,000-member group, each next to a baseline measured in the same run: a
-//! plain clone of the same value.
+//! changes on a 100,000-member group (added; removed by Entra ID's legacy `value` list; removed
+//! by one `members[value eq "..."]` operation each, as Entra ID sends with aadOptscim062020),
+//! each next to a baseline measured in the same run: a plain clone of the same value.
 //!
 //! Run: `cargo bench -p scimkit-benches --bench patch`.
 
@@ -79,12 +80,24 @@ fn big_group(c: &mut Criterion) {
         .map(|i| json!({"value": format!("2819c223-7f76-453a-919d-{:012}", i * 997)}))
         .collect();
     let remove = patch_body(json!([{"op": "Remove", "path": "members", "value": remove_ids}]));
+    // Entra ID with aadOptscim062020: one `remove members[value eq "..."]` per member.
+    let remove_each: Vec<Value> = (0..100)
+        .map(|i| {
+            json!({"op": "remove",
+                   "path": format!("members[value eq \"2819c223-7f76-453a-919d-{:012}\"]", i * 997)})
+        })
+        .collect();
+    let remove_each = patch_body(Value::Array(remove_each));
     let mut g = c.benchmark_group("patch_group_100k");
     g.sample_size(20);
     g.bench_function("baseline_clone_group", |b| {
         b.iter(|| black_box(group_value.clone()))
     });
-    for (name, patch) in [("add_100_members", &add), ("remove_100_members", &remove)] {
+    for (name, patch) in [
+        ("add_100_members", &add),
+        ("remove_100_members", &remove),
+        ("remove_100_members_one_op_each", &remove_each),
+    ] {
         g.bench_function(name, |b| {
             b.iter_batched_ref(
                 || group_value.clone(),

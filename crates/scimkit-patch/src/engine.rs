@@ -1,18 +1,19 @@
 //! The operations themselves: `add`, `remove`, `replace` (RFC 7644 §3.5.2.1-3) on the generic
 //! resource, through the [`Journal`] so that a failure can be undone.
 
-use std::collections::HashMap;
-
 use scimkit_schema::{
     AttributeDef, Mutability, Operation, PatchOpKind, PatchOperation, ResolvedAttribute,
     ResourceType, Schema, SchemaRegistry, ScimError, canonicalize, validate,
 };
 use serde_json::{Map, Value};
 
-use crate::identity::{Identity, Key, Prefilter};
+use crate::identity::{Identity, Key};
+use crate::index::Index;
 use crate::journal::{Journal, Slot, has_value};
 use crate::options::PatchOptions;
-use crate::target::{Filtered, Target, eq_pairs, key_target, parse_target, slot_of};
+use crate::target::{
+    Filtered, Target, eq_pairs, key_target, parse_target, slot_of, value_eq_strings,
+};
 
 /// What an operation left to validate: a whole attribute, or only the `n` values it appended.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,80 @@ impl<'a> Engine<'a> {
             journal: Journal::default(),
             dirty: Vec::new(),
         }
+    }
+
+    /// Applies the operations at the start of `ops` (each with its index in the request):
+    /// a run of two or more `remove attr[value eq "..."]` on the same attribute (Entra ID's
+    /// aadOptscim062020 dialect removes members one operation each) in one pass over the
+    /// stored values, otherwise the first operation alone. Returns how many were applied, or
+    /// the position in `ops` of the one that failed, with its error.
+    pub(crate) fn step(
+        &mut self,
+        res: &mut Res,
+        ops: &[(usize, &PatchOperation)],
+    ) -> Result<usize, (usize, ScimError)> {
+        let mut run: Vec<Box<Filtered<'a>>> = Vec::new();
+        for (_, op) in ops {
+            match self.value_eq_removal(op) {
+                Some(f)
+                    if run
+                        .first()
+                        .is_none_or(|first| slot_of(&first.attr) == slot_of(&f.attr)) =>
+                {
+                    run.push(f)
+                }
+                _ => break,
+            }
+        }
+        if run.len() < 2 {
+            return self
+                .operation(res, ops[0].1)
+                .map(|()| 1)
+                .map_err(|e| (0, e));
+        }
+        let def = run[0].attr.attribute;
+        let identity = Identity::of(def);
+        let wanted = Index::new(
+            identity,
+            run.iter()
+                .filter_map(|f| value_eq_strings(&f.filter, def))
+                .flatten()
+                .map(|v| (identity.text_key(v), ())),
+        );
+        let slot = slot_of(&run[0].attr);
+        let path = run[0].attr.canonical_path();
+        self.remove_keys(res, def, &slot, &path, identity, &wanted)
+            .map(|()| run.len())
+            .map_err(|e| (0, e))
+    }
+
+    /// The target of `remove attr[value eq "a" or ...]` when the operation cannot fail and
+    /// commutes with its neighbours of the same shape: spelled as the options accept, no
+    /// `value`, a [`value_eq_strings`] filter, an attribute that is neither readOnly,
+    /// immutable nor required (so removing its last value is no error).
+    fn value_eq_removal(&self, op: &PatchOperation) -> Option<Box<Filtered<'a>>> {
+        if op.op != PatchOpKind::Remove
+            || !(op.op_is_rfc_spelling || self.options.op_case_insensitive)
+            || op.value.as_ref().is_some_and(|v| !v.is_null())
+        {
+            return None;
+        }
+        let target = parse_target(
+            op.path.as_deref()?,
+            self.registry,
+            self.resource_type,
+            self.options,
+        )
+        .ok()?;
+        let Target::Filtered(f) = target else {
+            return None;
+        };
+        let def = f.attr.attribute;
+        let plain = f.sub.is_none()
+            && !def.required
+            && !matches!(def.mutability, Mutability::ReadOnly | Mutability::Immutable)
+            && value_eq_strings(&f.filter, def).is_some();
+        plain.then_some(f)
     }
 
     /// Applies one operation, then validates what it changed.
@@ -359,31 +434,23 @@ impl<'a> Engine<'a> {
             )));
         }
         let identity = Identity::of(def);
+        let items = identity.unique(items);
         let keep = {
+            // The index holds the k requested values; each stored value is looked up once.
             let mut keep = vec![true; items.len()];
-            let mut wanted: HashMap<Key<'_>, usize> = HashMap::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                if let Some(key) = identity.key(item) {
-                    match wanted.entry(key) {
-                        std::collections::hash_map::Entry::Occupied(_) => keep[i] = false,
-                        std::collections::hash_map::Entry::Vacant(slot) => {
-                            slot.insert(i);
-                        }
-                    }
-                }
-            }
+            let mut wanted = Index::new(
+                identity,
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| Some((identity.key(item)?, i))),
+            );
             if let Some(Value::Array(existing)) = slot.get(res) {
-                let prefilter = Prefilter::new(wanted.keys());
                 for element in existing {
                     if wanted.is_empty() {
                         break;
                     }
-                    let Some(key) = identity.key(element) else {
-                        continue;
-                    };
-                    if prefilter.may_contain(&key)
-                        && let Some(i) = wanted.remove(&key)
-                    {
+                    if let Some(i) = wanted.find(element).and_then(|k| wanted.remove(&k)) {
                         keep[i] = false;
                     }
                 }
@@ -428,18 +495,7 @@ impl<'a> Engine<'a> {
         items: Vec<Value>,
     ) -> Result<(), ScimError> {
         let identity = Identity::of(def);
-        let keep: Vec<bool> = {
-            let mut seen: std::collections::HashSet<Key<'_>> = Default::default();
-            items
-                .iter()
-                .map(|item| identity.key(item).is_none_or(|k| seen.insert(k)))
-                .collect()
-        };
-        let items: Vec<Value> = items
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(item, keep)| keep.then_some(item))
-            .collect();
+        let items = identity.unique(items);
         if items.is_empty() {
             return self.unassign(res, def, slot, path);
         }
@@ -739,6 +795,15 @@ impl<'a> Engine<'a> {
                         if !slot.get(res).is_some_and(Value::is_array) {
                             return Ok(());
                         }
+                        // `members[value eq "a" or value eq "b"]`: the same values as a
+                        // `value` list, so the same index instead of the filter per value.
+                        if let Some(values) = value_eq_strings(&f.filter, def) {
+                            let wanted = Index::new(
+                                identity,
+                                values.iter().map(|v| (identity.text_key(v), ())),
+                            );
+                            return self.remove_keys(res, def, &slot, &path, identity, &wanted);
+                        }
                         self.journal.touch(res, &slot, Some(identity));
                         let removed = self
                             .journal
@@ -849,20 +914,31 @@ impl<'a> Engine<'a> {
         if def.mutability == Mutability::Immutable {
             return Err(immutable(&path));
         }
-        let wanted: std::collections::HashSet<Key<'_>> = keys.into_iter().collect();
+        let wanted = Index::new(identity, keys.into_iter().map(|k| (k, ())));
+        self.remove_keys(res, def, &slot, &path, identity, &wanted)
+    }
+
+    /// Removes the stored values whose identity is in `wanted`, in one pass over the stored
+    /// values with one index lookup each, in place (RFC 7644 §3.5.2.2).
+    fn remove_keys(
+        &mut self,
+        res: &mut Res,
+        def: &AttributeDef,
+        slot: &Slot,
+        path: &str,
+        identity: Identity,
+        wanted: &Index<'_, ()>,
+    ) -> Result<(), ScimError> {
         if wanted.is_empty() || !slot.get(res).is_some_and(Value::is_array) {
             return Ok(());
         }
         self.journal
-            .touch(res, &slot, def.is_complex().then_some(identity));
-        let prefilter = Prefilter::new(wanted.iter());
-        let removed = self.journal.remove_elements(res, &slot, |v| {
-            identity
-                .key(v)
-                .is_some_and(|k| prefilter.may_contain(&k) && wanted.contains(&k))
-        });
+            .touch(res, slot, def.is_complex().then_some(identity));
+        let removed = self
+            .journal
+            .remove_elements(res, slot, |v| wanted.contains(v));
         if removed > 0 {
-            self.drop_if_empty(res, def, &slot, &path)?;
+            self.drop_if_empty(res, def, slot, path)?;
         }
         Ok(())
     }

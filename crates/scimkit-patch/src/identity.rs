@@ -9,10 +9,12 @@
 //! - any other complex value (e.g. `addresses`) by the whole object, ignoring `null` members;
 //! - a simple value by itself, strings per the attribute's `caseExact`.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use scimkit_schema::AttributeDef;
 use serde_json::Value;
+
+use crate::index::{BuildKeyHasher, KeySet};
 
 /// How the values of one multi-valued attribute are compared.
 #[derive(Clone, Copy, Debug)]
@@ -44,6 +46,33 @@ impl Identity {
         }
     }
 
+    /// The key of a value whose `value` sub-attribute (or, for a simple attribute, itself) is
+    /// the string `text`.
+    pub(crate) fn text_key<'v>(&self, text: &'v str) -> Key<'v> {
+        Key::Text(text, self.case_exact)
+    }
+
+    /// `items` without the values whose identity an earlier one already has, in order
+    /// (values without a key are kept).
+    pub(crate) fn unique(&self, items: Vec<Value>) -> Vec<Value> {
+        let keep: Vec<bool> = {
+            let mut seen: KeySet<'_> = KeySet::default();
+            seen.reserve(items.len());
+            items
+                .iter()
+                .map(|item| self.key(item).is_none_or(|k| seen.insert(k)))
+                .collect()
+        };
+        if keep.iter().all(|k| *k) {
+            return items;
+        }
+        items
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(item, keep)| keep.then_some(item))
+            .collect()
+    }
+
     /// The key of one element, borrowing from it; `None` for a complex element without a
     /// string `value` when the attribute is identified by `value`.
     pub(crate) fn key<'v>(&self, element: &'v Value) -> Option<Key<'v>> {
@@ -69,38 +98,6 @@ impl Identity {
     }
 }
 
-/// A cheap pre-check for "is this key one of a few wanted keys": a 4,096-bit set of
-/// fingerprints (length and the last two bytes, ASCII case-folded). A stored value that misses
-/// it is certainly not wanted, so scanning 100,000 stored values hashes only the few that hit.
-pub(crate) struct Prefilter {
-    bits: Vec<u64>,
-}
-
-impl Prefilter {
-    pub(crate) fn new<'k>(keys: impl Iterator<Item = &'k Key<'k>>) -> Prefilter {
-        let mut bits = vec![0u64; 64];
-        for key in keys {
-            match key.fingerprint() {
-                Some(f) => bits[f / 64] |= 1 << (f % 64),
-                None => {
-                    return Prefilter {
-                        bits: vec![u64::MAX; 64],
-                    };
-                }
-            }
-        }
-        Prefilter { bits }
-    }
-
-    /// False only if `key` is certainly none of the wanted keys.
-    pub(crate) fn may_contain(&self, key: &Key<'_>) -> bool {
-        match key.fingerprint() {
-            Some(f) => self.bits[f / 64] & (1 << (f % 64)) != 0,
-            None => true,
-        }
-    }
-}
-
 /// A borrowed identity key: hashing and equality follow [`Identity`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Key<'v> {
@@ -108,25 +105,6 @@ pub(crate) enum Key<'v> {
     Text(&'v str, bool),
     /// Any other JSON value, compared structurally without `null` object members.
     Json(&'v Value),
-}
-
-impl Key<'_> {
-    /// A number in `0..4096` equal for equal ASCII keys; `None` when that cannot be promised
-    /// (non-ASCII text, JSON values).
-    fn fingerprint(&self) -> Option<usize> {
-        match self {
-            Key::Text(s, _) if s.is_ascii() => {
-                let b = s.as_bytes();
-                let last = b.last().map_or(0, u8::to_ascii_lowercase) as usize;
-                let prev = b
-                    .len()
-                    .checked_sub(2)
-                    .map_or(0, |i| b[i].to_ascii_lowercase()) as usize;
-                Some((b.len() * 131 + last * 31 + prev) % 4096)
-            }
-            _ => None,
-        }
-    }
 }
 
 impl PartialEq for Key<'_> {
@@ -150,32 +128,45 @@ impl PartialEq for Key<'_> {
 impl Eq for Key<'_> {}
 
 impl Hash for Key<'_> {
+    /// Consistent with [`PartialEq`]: a case-insensitive ASCII string is hashed 8 bytes at a
+    /// time with bit `0x20` of every byte set (the only bit in which ASCII letters differ
+    /// from their other case), so no lowercased copy is made; a non-ASCII one through its
+    /// lowercase form, folded the same way, which agrees with the ASCII path whenever the
+    /// lowercase forms are equal.
     fn hash<H: Hasher>(&self, state: &mut H) {
         match self {
-            Key::Text(s, true) => {
-                state.write_u8(0);
-                state.write(s.as_bytes());
-            }
-            Key::Text(s, false) => {
-                state.write_u8(0);
-                if s.is_ascii() {
-                    let mut buf = [0u8; 64];
-                    for chunk in s.as_bytes().chunks(64) {
-                        let out = &mut buf[..chunk.len()];
-                        out.copy_from_slice(chunk);
-                        out.make_ascii_lowercase();
-                        state.write(out);
-                    }
-                } else {
-                    state.write(s.to_lowercase().as_bytes());
-                }
-            }
+            Key::Text(s, true) => hash_words(s.as_bytes(), 0, state),
+            Key::Text(s, false) if s.is_ascii() => hash_words(s.as_bytes(), FOLD, state),
+            Key::Text(s, false) => hash_words(s.to_lowercase().as_bytes(), FOLD, state),
             Key::Json(v) => {
                 state.write_u8(1);
                 hash_json(v, state);
             }
         }
     }
+}
+
+/// Bit `0x20` in every byte of a word.
+pub(crate) const FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// Feeds `bytes` to `state` as little-endian words (the last one zero-padded) with `fold`
+/// or-ed in, then the length.
+fn hash_words<H: Hasher>(bytes: &[u8], fold: u64, state: &mut H) {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        state.write_u64(u64::from_le_bytes(word) | fold);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        // Padding stays zero so that a shorter string never hashes like a padded longer one.
+        let mask = u64::MAX >> (8 * (8 - rest.len()));
+        state.write_u64((u64::from_le_bytes(word) | fold) & mask);
+    }
+    state.write_usize(bytes.len());
 }
 
 /// JSON equality that treats an object member holding `null` as absent (RFC 7643 §2.5).
@@ -210,7 +201,7 @@ fn hash_json<H: Hasher>(value: &Value, state: &mut H) {
         Value::Object(object) => {
             let mut sum: u64 = 0;
             for (k, v) in object.iter().filter(|(_, v)| !v.is_null()) {
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = BuildKeyHasher::default().build_hasher();
                 k.hash(&mut h);
                 hash_json(v, &mut h);
                 sum = sum.wrapping_add(h.finish());
@@ -223,9 +214,9 @@ fn hash_json<H: Hasher>(value: &Value, state: &mut H) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::KeySet;
     use scimkit_schema::{Resolved, SchemaRegistry};
     use serde_json::json;
-    use std::collections::HashSet;
 
     fn def(rt: &str, path: &str) -> AttributeDef {
         let registry = SchemaRegistry::core();
@@ -244,7 +235,7 @@ mod tests {
         let a = json!({"value": "U1", "display": "Ada"});
         let b = json!({"value": "u1", "$ref": null});
         assert_eq!(id.key(&a), id.key(&b));
-        let set: HashSet<Key<'_>> = [id.key(&a).unwrap()].into_iter().collect();
+        let set: KeySet<'_> = [id.key(&a).unwrap()].into_iter().collect();
         assert!(set.contains(&id.key(&b).unwrap()));
         assert!(id.key(&json!({"display": "x"})).is_none());
     }
@@ -255,7 +246,7 @@ mod tests {
         let a = json!({"type": "work", "locality": "X", "region": null});
         let b = json!({"locality": "X", "type": "work"});
         assert_eq!(id.key(&a), id.key(&b));
-        let set: HashSet<Key<'_>> = [id.key(&a).unwrap()].into_iter().collect();
+        let set: KeySet<'_> = [id.key(&a).unwrap()].into_iter().collect();
         assert!(set.contains(&id.key(&b).unwrap()));
         assert_ne!(
             id.key(&a),
@@ -269,11 +260,18 @@ mod tests {
         let long = "A".repeat(200);
         let a = json!({ "value": long });
         let b = json!({ "value": long.to_lowercase() });
-        let set: HashSet<Key<'_>> = [id.key(&a).unwrap()].into_iter().collect();
+        let set: KeySet<'_> = [id.key(&a).unwrap()].into_iter().collect();
         assert!(set.contains(&id.key(&b).unwrap()));
+        // U+212A KELVIN SIGN lowercases to ASCII `k`.
+        let kelvin = json!({"value": "\u{212A}"});
+        let k = json!({"value": "K"});
+        let set: KeySet<'_> = [id.key(&k).unwrap()].into_iter().collect();
+        assert!(set.contains(&id.key(&kelvin).unwrap()));
+        let set: KeySet<'_> = [id.key(&kelvin).unwrap()].into_iter().collect();
+        assert!(set.contains(&id.key(&k).unwrap()));
         let c = json!({"value": "ÄDA"});
         let d = json!({"value": "äda"});
-        let set: HashSet<Key<'_>> = [id.key(&c).unwrap()].into_iter().collect();
+        let set: KeySet<'_> = [id.key(&c).unwrap()].into_iter().collect();
         assert!(set.contains(&id.key(&d).unwrap()));
     }
 }

@@ -10,7 +10,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::identity::{Identity, Key};
+use crate::identity::Identity;
+use crate::index::KeyMap;
 use crate::outcome::{AttributeChange, Outcome};
 
 /// Where a top-level attribute lives: at the resource's top level, or inside the extension
@@ -305,16 +306,21 @@ impl Journal {
         let Some(Value::Array(array)) = slot.get_mut(resource) else {
             return 0;
         };
-        let mut removed: Vec<(usize, Value)> = Vec::new();
-        let mut kept = Vec::with_capacity(array.len());
-        for (index, item) in std::mem::take(array).into_iter().enumerate() {
-            if remove(&item) {
-                removed.push((index, item));
-            } else {
-                kept.push(item);
-            }
-        }
-        *array = kept;
+        // In place: the kept values after the first removed one shift down once; nothing is
+        // allocated or cloned but the removed values' record.
+        let mut positions = Vec::new();
+        let mut index = 0;
+        let removed_values: Vec<Value> = array
+            .extract_if(.., |item| {
+                let hit = remove(item);
+                if hit {
+                    positions.push(index);
+                }
+                index += 1;
+                hit
+            })
+            .collect();
+        let removed: Vec<(usize, Value)> = positions.into_iter().zip(removed_values).collect();
         let count = removed.len();
         if count == 0 {
             return 0;
@@ -503,8 +509,8 @@ pub(crate) struct Diff {
 
 /// Set difference of two arrays by identity, in one pass over each (hash index).
 pub(crate) fn diff_by_identity(identity: Identity, old: &[Value], new: &[Value]) -> Diff {
-    use std::collections::HashMap;
-    let mut new_keys: HashMap<Key<'_>, (usize, bool)> = HashMap::with_capacity(new.len());
+    let mut new_keys: KeyMap<'_, (usize, bool)> = KeyMap::default();
+    new_keys.reserve(new.len());
     let mut added_loose = Vec::new();
     for (i, item) in new.iter().enumerate() {
         match identity.key(item) {

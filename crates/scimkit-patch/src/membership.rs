@@ -2,7 +2,7 @@
 //! for a store that keeps the values of one multi-valued attribute (Group `members`) in rows
 //! of its own, so that a change of k members to a 100,000-member group touches k rows.
 
-use scimkit_filter::{AttrExp, CompareOp, Filter, ValueMatcher};
+use scimkit_filter::{Filter, ValueMatcher};
 use scimkit_schema::{
     AttributeDef, AttributeType, PatchOp, PatchOpKind, PatchOperation, Resolved, ResolvedAttribute,
     ResourceType, SchemaRegistry, ScimError,
@@ -13,7 +13,7 @@ use crate::engine::Engine;
 use crate::identity::Identity;
 use crate::options::PatchOptions;
 use crate::outcome::Outcome;
-use crate::target::{Target, key_target, parse_target, slot_of};
+use crate::target::{Target, key_target, parse_target, slot_of, value_eq_terms};
 use crate::{check_request, describe};
 
 /// One normalised change to the values of a multi-valued attribute, in request order.
@@ -248,8 +248,10 @@ impl Planner<'_> {
                     return Ok(Step::NeedsResource);
                 }
                 self.check(op)?;
-                let change = match value_eq_list(&f.filter) {
-                    Some(values) => MemberChange::Remove(values),
+                let change = match value_eq_terms(&f.filter) {
+                    Some(values) => {
+                        MemberChange::Remove(values.iter().map(|v| v.to_json()).collect())
+                    }
                     None => MemberChange::RemoveWhere {
                         filter: Box::new(f.filter.clone()),
                         matcher: Box::new(f.matcher.clone()),
@@ -355,21 +357,7 @@ impl Planner<'_> {
         {
             return Ok(None);
         }
-        let identity = Identity::of(self.attr.attribute);
-        let keep: Vec<bool> = {
-            let mut seen = std::collections::HashSet::new();
-            items
-                .iter()
-                .map(|v| identity.key(v).is_none_or(|k| seen.insert(k)))
-                .collect()
-        };
-        Ok(Some(
-            items
-                .into_iter()
-                .zip(keep)
-                .filter_map(|(v, keep)| keep.then_some(v))
-                .collect(),
-        ))
+        Ok(Some(Identity::of(self.attr.attribute).unique(items)))
     }
 
     /// The `value`s of a `remove` value list (already checked by [`Self::check`]).
@@ -384,29 +372,6 @@ impl Planner<'_> {
             .into_iter()
             .filter_map(|mut v| v.get_mut("value").map(Value::take))
             .collect())
-    }
-}
-
-/// `value eq "a"` or `value eq "a" or value eq "b" ...`: the listed values.
-fn value_eq_list(filter: &Filter) -> Option<Vec<Value>> {
-    let one = |f: &Filter| match f {
-        Filter::Attr(AttrExp::Compare {
-            path,
-            op: CompareOp::Eq,
-            value,
-            ..
-        }) if path.urn.is_none()
-            && path.sub_attr.is_none()
-            && path.name.eq_ignore_ascii_case("value")
-            && !value.to_json().is_null() =>
-        {
-            Some(value.to_json())
-        }
-        _ => None,
-    };
-    match filter {
-        Filter::Or(operands) => operands.iter().map(one).collect(),
-        single => one(single).map(|v| vec![v]),
     }
 }
 

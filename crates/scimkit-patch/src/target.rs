@@ -3,8 +3,8 @@
 
 use scimkit_filter::{AttrExp, CompValue, CompareOp, Filter, PatchPath, ValueMatcher};
 use scimkit_schema::{
-    AttrRef, AttributeDef, ResolveError, Resolved, ResolvedAttribute, ResourceType, Schema,
-    SchemaRegistry, ScimError, ScimType, UnknownAttributes,
+    AttrRef, AttributeDef, AttributeType, ResolveError, Resolved, ResolvedAttribute, ResourceType,
+    Schema, SchemaRegistry, ScimError, ScimType, UnknownAttributes,
 };
 
 use crate::journal::Slot;
@@ -193,4 +193,52 @@ fn collect_eq(
         }
         _ => None,
     }
+}
+
+/// `value eq "a"`, or `value eq "a" or value eq "b" or ...`: the compared values (none
+/// `null`). `None` for any other filter.
+pub(crate) fn value_eq_terms(filter: &Filter) -> Option<Vec<&CompValue>> {
+    fn one(f: &Filter) -> Option<&CompValue> {
+        match f {
+            Filter::Attr(AttrExp::Compare {
+                path,
+                op: CompareOp::Eq,
+                value,
+                ..
+            }) if path.urn.is_none()
+                && path.sub_attr.is_none()
+                && path.name.eq_ignore_ascii_case("value")
+                && !matches!(value, CompValue::Null) =>
+            {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+    match filter {
+        Filter::Or(operands) => operands.iter().map(one).collect(),
+        single => one(single).map(|v| vec![v]),
+    }
+}
+
+/// The strings of a [`value_eq_terms`] filter on an attribute whose `value` sub-attribute is a
+/// plain string: then the filter selects exactly the values whose identity
+/// ([`Identity`](crate::identity::Identity)) is one of these strings, both comparing per the
+/// sub-attribute's `caseExact` with the same case folding. `None` otherwise (other types
+/// compare by type, e.g. dateTime instants).
+pub(crate) fn value_eq_strings<'f>(
+    filter: &'f Filter,
+    attr: &AttributeDef,
+) -> Option<Vec<&'f str>> {
+    let value = attr.sub_attribute("value")?;
+    if !attr.is_complex() || value.kind != AttributeType::String {
+        return None;
+    }
+    value_eq_terms(filter)?
+        .into_iter()
+        .map(|v| match v {
+            CompValue::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect()
 }
