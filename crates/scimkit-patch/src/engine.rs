@@ -328,27 +328,9 @@ impl<'a> Engine<'a> {
             }
             let value = self.canon(attr, Shape::Sub(sub), value)?;
             let clear = self.is_clear(kind, &value)?;
-            let current = slot
-                .get(res)
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let mut object = current.clone();
-            set_sub(&mut object, sub, (!clear).then_some(value), &path)?;
-            self.check_immutable(
-                def,
-                slot.get(res),
-                Some(&Value::Object(object.clone())),
-                &path,
-            )?;
-            if object != current || !slot.get(res).is_some_and(Value::is_object) {
-                self.journal.touch(res, &slot, None);
-                let new = (!object.is_empty()).then_some(Value::Object(object));
-                self.check_required(def, new.as_ref(), &path)?;
-                self.journal.set(res, &slot, new);
-                self.dirty(Dirty::Whole(slot));
-            }
-            return Ok(());
+            return self.edit_complex(res, def, slot, &path, |object| {
+                set_sub(object, sub, (!clear).then_some(value), &path)
+            });
         }
         if def.multi_valued {
             let value = self.canon(attr, Shape::Whole, value)?;
@@ -378,41 +360,62 @@ impl<'a> Engine<'a> {
                 )));
             };
             // RFC 7644 §3.5.2.1 / §3.5.2.3: sub-attributes not given are left unchanged.
-            let current = slot
-                .get(res)
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let mut object = current.clone();
+            let mut given_subs = Vec::with_capacity(given.len());
             for (key, v) in given {
                 let sub = def.sub_attribute(&key);
                 let clear = self.is_clear(kind, &v)? && sub.is_some();
-                match sub {
-                    Some(sub) => set_sub(&mut object, sub, (!clear).then_some(v), &path)?,
-                    None => {
-                        object.insert(key, v);
+                given_subs.push((key, sub, (!clear).then_some(v)));
+            }
+            return self.edit_complex(res, def, slot, &path, |object| {
+                for (key, sub, v) in given_subs {
+                    match (sub, v) {
+                        (Some(sub), v) => set_sub(object, sub, v, &path)?,
+                        (None, v) => {
+                            object.insert(key, v.unwrap_or(Value::Null));
+                        }
                     }
                 }
-            }
-            self.check_immutable(
-                def,
-                slot.get(res),
-                Some(&Value::Object(object.clone())),
-                &path,
-            )?;
-            if object != current || !slot.get(res).is_some_and(Value::is_object) {
-                self.journal.touch(res, &slot, None);
-                let new = (!object.is_empty()).then_some(Value::Object(object));
-                self.check_required(def, new.as_ref(), &path)?;
-                self.journal.set(res, &slot, new);
-                self.dirty(Dirty::Whole(slot));
-            }
-            return Ok(());
+                Ok(())
+            });
         }
         self.check_immutable(def, slot.get(res), Some(&value), &path)?;
         if slot.get(res) != Some(&value) {
             self.journal.touch(res, &slot, None);
             self.journal.set(res, &slot, Some(value));
+            self.dirty(Dirty::Whole(slot));
+        }
+        Ok(())
+    }
+
+    /// Edits the object of a single-valued complex attribute (a copy of it; `{}` when absent),
+    /// then checks mutability and required sub-attributes and writes it back if it differs
+    /// (an object left empty unassigns the attribute).
+    fn edit_complex(
+        &mut self,
+        res: &mut Res,
+        def: &AttributeDef,
+        slot: Slot,
+        path: &str,
+        edit: impl FnOnce(&mut Map<String, Value>) -> Result<(), ScimError>,
+    ) -> Result<(), ScimError> {
+        let current = slot
+            .get(res)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut object = current.clone();
+        edit(&mut object)?;
+        self.check_immutable(
+            def,
+            slot.get(res),
+            Some(&Value::Object(object.clone())),
+            path,
+        )?;
+        if object != current || !slot.get(res).is_some_and(Value::is_object) {
+            self.journal.touch(res, &slot, None);
+            let new = (!object.is_empty()).then_some(Value::Object(object));
+            self.check_required(def, new.as_ref(), path)?;
+            self.journal.set(res, &slot, new);
             self.dirty(Dirty::Whole(slot));
         }
         Ok(())
@@ -559,15 +562,7 @@ impl<'a> Engine<'a> {
                 .unwrap_or(Value::Null),
         };
         let clear = self.is_clear(kind, &value)?;
-        let matches: Vec<usize> = match slot.get(res) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| f.matcher.matches(v))
-                .map(|(i, _)| i)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let matches = matching(res, &slot, f).unwrap_or_default();
         if matches.is_empty() {
             return self.create_on_miss(res, def, f, &slot, value, clear);
         }
@@ -814,14 +809,8 @@ impl<'a> Engine<'a> {
                         Ok(())
                     }
                     Some(sub) => {
-                        let matches: Vec<usize> = match slot.get(res) {
-                            Some(Value::Array(items)) => items
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, v)| f.matcher.matches(v))
-                                .map(|(i, _)| i)
-                                .collect(),
-                            _ => return Ok(()),
+                        let Some(matches) = matching(res, &slot, f) else {
+                            return Ok(());
                         };
                         let sub_path = format!("{path}.{}", sub.name);
                         if !matches.is_empty() {
@@ -1265,6 +1254,22 @@ fn set_sub(
         }
     }
     Ok(())
+}
+
+/// The positions of the values of the array in `slot` that the filter matches; `None` when
+/// the slot holds no array.
+fn matching(res: &Res, slot: &Slot, f: &Filtered<'_>) -> Option<Vec<usize>> {
+    match slot.get(res) {
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| f.matcher.matches(v))
+                .map(|(i, _)| i)
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 fn is_primary(value: &Value) -> bool {

@@ -4,7 +4,8 @@
 //!
 //! [`apply`] runs a [`PatchOp`](scimkit_schema::PatchOp) against the generic resource (a
 //! `serde_json::Value` object, as [`scimkit_schema`] canonicalises it) and returns an
-//! [`Outcome`] saying what changed. [`plan_membership`] turns the same request into native
+//! [`Outcome`] saying what changed; [`apply_user`] and [`apply_group`] do the same on the
+//! typed [`User`](scimkit_schema::User) and [`Group`](scimkit_schema::Group). [`plan_membership`] turns the same request into native
 //! membership changes for stores that keep group members in their own table.
 //!
 //! # Example
@@ -108,10 +109,12 @@ mod membership;
 mod options;
 mod outcome;
 mod target;
+mod typed;
 
 pub use membership::{MemberChange, MembershipPlan, plan_membership};
 pub use options::{DEFAULT_MAX_OPERATIONS, PatchOptions, Preset, UnknownPreset};
 pub use outcome::{AttributeChange, Outcome};
+pub use typed::{apply_group, apply_user};
 
 use scimkit_schema::{PatchOp, PatchOperation, ResourceType, SchemaRegistry, ScimError};
 use serde_json::Value;

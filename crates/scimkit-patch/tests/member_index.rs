@@ -181,53 +181,53 @@ fn a_run_of_filter_removals_reports_each_removed_member() {
     assert_eq!(removed, ["user-000001@example.com", "k"]);
 }
 
-/// Atomicity (RFC 7644 §3.5.2) across a run applied in one pass: a later operation fails,
-/// the removed members are back in place, and the error names the failing operation.
+/// Applies `ops` to a group of the members `IDS[i]` for `members`, expects a refusal, checks
+/// that the group is exactly as before (RFC 7644 §3.5.2 atomicity), and returns the error.
+fn refused(members: &[usize], ops: Value, preset: Preset) -> scimkit_schema::ScimError {
+    let mut g = group(members);
+    let before = g.clone();
+    let err = run(&mut g, "Group", &body(ops), preset).unwrap_err();
+    assert_eq!(g, before);
+    err
+}
+
+/// Atomicity across a run applied in one pass: a later operation fails, the removed members
+/// are back in place, and the error names the failing operation.
 #[test]
 fn a_failure_after_a_run_of_removals_restores_every_member() {
-    let mut g = group(&[3, 5, 7, 9, 0]);
-    let before = g.clone();
-    let err = run(
-        &mut g,
-        "Group",
-        &body(json!([
+    let err = refused(
+        &[3, 5, 7, 9, 0],
+        json!([
             {"op": "remove", "path": "members[value eq \"user-000001@example.com\"]"},
             {"op": "remove", "path": "members[value eq \"k\"]"},
             {"op": "remove", "path": "members[value eq \"user-000002@example.com\"]"},
             {"op": "remove", "path": "displayName"}
-        ])),
+        ]),
         Preset::Entra,
-    )
-    .unwrap_err();
+    );
     assert_eq!(err.scim_type, Some(ScimType::Mutability));
     assert!(
         err.detail.as_deref().unwrap().starts_with("Operations[3]"),
         "{err:?}"
     );
-    assert_eq!(g, before);
 }
 
 /// The strict preset refuses `"Remove"` (RFC 7644 §3.5.2 spells it `remove`) even inside a
 /// run of removals that would otherwise be applied in one pass, naming that operation.
 #[test]
 fn a_refused_spelling_inside_a_run_is_reported_at_its_index() {
-    let mut g = group(&[3, 5, 7]);
-    let before = g.clone();
-    let err = run(
-        &mut g,
-        "Group",
-        &body(json!([
+    let err = refused(
+        &[3, 5, 7],
+        json!([
             {"op": "remove", "path": "members[value eq \"user-000001@example.com\"]"},
             {"op": "remove", "path": "members[value eq \"user-000002@example.com\"]"},
             {"op": "Remove", "path": "members[value eq \"2819c223-7f76-453a-919d-000000000997\"]"}
-        ])),
+        ]),
         Preset::Strict,
-    )
-    .unwrap_err();
+    );
     assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax));
     assert!(
         err.detail.as_deref().unwrap().starts_with("Operations[2]"),
         "{err:?}"
     );
-    assert_eq!(g, before);
 }
