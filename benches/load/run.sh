@@ -6,6 +6,7 @@
 #
 #   bash benches/load/run.sh                       # USERS=100000 REF_USERS=10000 DURATION=30
 #   USERS=10000 DURATION=10 bash benches/load/run.sh
+#   DURABILITY=normal bash benches/load/run.sh      # scimkit serve --durability normal
 #
 # Needs wrk (installed with apt-get when missing and running as root) and python3 (for the venv).
 set -euo pipefail
@@ -64,6 +65,7 @@ python3 -m venv "$work/venv"
 port=$(free_port)
 target=${CARGO_TARGET_DIR:-target}
 "$target/release/scimkit" serve --listen "127.0.0.1:$port" --db "$work/load.db" --token "$TOKEN" \
+  --durability "${DURABILITY:-full}" \
   >"$work/scimkit.out" 2>"$work/scimkit.log" &
 pids+=($!)
 scimkit_pid=$!
@@ -85,7 +87,7 @@ ratio=$(python3 -c "print(f'{$(result scimkit rps) / $(result scim2-server rps):
 echo
 echo "| server | users | requests/s | p50 ms | p99 ms | non-2xx | RSS MiB |"
 echo "|---|---|---|---|---|---|---|"
-echo "| scimkit serve (SQLite) | $USERS | $(result scimkit rps) | $(result scimkit p50_ms) | $(result scimkit p99_ms) | $(result scimkit non2xx) | $scimkit_rss |"
+echo "| scimkit serve (SQLite, durability ${DURABILITY:-full}) | $USERS | $(result scimkit rps) | $(result scimkit p50_ms) | $(result scimkit p99_ms) | $(result scimkit non2xx) | $scimkit_rss |"
 echo "| scim2-server $SCIM2_SERVER_VERSION (Python, in memory) | $REF_USERS | $(result scim2-server rps) | $(result scim2-server p50_ms) | $(result scim2-server p99_ms) | $(result scim2-server non2xx) | $ref_rss |"
 echo
 echo "throughput ratio scimkit / scim2-server: ${ratio}x (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on the same $(nproc) cores)"

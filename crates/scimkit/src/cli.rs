@@ -61,6 +61,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
 
+    /// When an acknowledged write is on disk: `full` survives power loss (an fsync per
+    /// commit), `normal` survives a crash of the process, not of the machine (faster).
+    #[arg(long, env = "SCIMKIT_DURABILITY", value_enum, default_value_t = DurabilityArg::Full)]
+    pub durability: DurabilityArg,
+
     /// Keep everything in memory instead of the SQLite file (lost on exit).
     #[arg(long, env = "SCIMKIT_MEMORY")]
     pub memory: bool,
@@ -107,6 +112,24 @@ pub struct ServeArgs {
     /// Log format on standard error.
     #[arg(long, env = "SCIMKIT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// SQLite's `synchronous` setting (see `scimkit_sqlite::Durability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DurabilityArg {
+    /// `synchronous = FULL`: every commit is on stable storage before it is acknowledged.
+    Full,
+    /// `synchronous = NORMAL`: commits survive `kill -9`, the last ones may be lost on power loss.
+    Normal,
+}
+
+impl From<DurabilityArg> for scimkit_sqlite::Durability {
+    fn from(arg: DurabilityArg) -> Self {
+        match arg {
+            DurabilityArg::Full => scimkit_sqlite::Durability::Full,
+            DurabilityArg::Normal => scimkit_sqlite::Durability::Normal,
+        }
+    }
 }
 
 /// How log lines are written.
@@ -230,6 +253,7 @@ mod tests {
         assert_eq!(args.base_path, "/scim/v2");
         assert_eq!(args.storage.db, PathBuf::from("scimkit.db"));
         assert_eq!(args.compat, Preset::Lenient);
+        assert_eq!(args.durability, DurabilityArg::Full);
         assert!(!args.memory && args.token.is_none() && args.allowed_domains.is_empty());
     }
 

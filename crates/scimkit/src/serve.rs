@@ -8,7 +8,7 @@ use scimkit_provision::{
     generate_token,
 };
 use scimkit_schema::SchemaRegistry;
-use scimkit_sqlite::SqliteStore;
+use scimkit_sqlite::{SqliteOptions, SqliteStore};
 use tokio::net::TcpListener;
 
 use crate::app;
@@ -133,7 +133,8 @@ impl Backend {
             });
         }
         let db = &args.storage.db;
-        let store = SqliteStore::open(db, registry)
+        let options = SqliteOptions::new(db).durability(args.durability.into());
+        let store = SqliteStore::open_with(&options, registry)
             .await
             .map_err(|e| format!("{}: {e}", db.display()))?;
         let tenants = store.tenants();

@@ -121,3 +121,24 @@ async fn everything_provisioned_survives_a_restart() {
     assert_eq!(list["totalResults"], 3);
     assert!(server.stop().success());
 }
+
+/// `--durability normal` (here from `SCIMKIT_DURABILITY`): a graceful restart keeps every
+/// acknowledged write too.
+#[tokio::test]
+async fn normal_durability_keeps_writes_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("SCIMKIT_DURABILITY", "normal")];
+    let server = Server::start_in(dir.path(), &["--token", TOKEN], &env);
+    let http = client();
+    let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@example.com"});
+    let (status, _, ada) = send(&http, "POST", &server.url("/Users"), &body.to_string()).await;
+    assert_eq!(status, 201);
+    assert!(server.stop().success());
+    let server = Server::start_in(dir.path(), &["--token", TOKEN], &env);
+    let url = server.url(&format!("/Users/{}", ada["id"].as_str().unwrap()));
+    let (status, _, read) = send(&http, "GET", &url, "").await;
+    assert_eq!(
+        (status, &read["userName"]),
+        (200, &json!("ada@example.com"))
+    );
+}
