@@ -52,36 +52,27 @@ fn members(change: &Change) -> Option<(usize, String)> {
 impl EventSink for ProvisioningLog {
     fn record(&self, event: Event) {
         let operation = operation(&event.change);
-        match (&event.change, members(&event.change)) {
-            (_, Some((count, ids))) => info!(
-                target: "scimkit::provisioning",
-                tenant = %event.tenant,
-                operation,
-                resource_type = %event.resource_type,
-                id = %event.id,
-                outcome = "success",
-                count,
-                members = %ids,
+        let (count, ids) = members(&event.change).unzip();
+        let (from, to) = match &event.change {
+            Change::Renamed { from, to } => (
+                Some(from.as_deref().unwrap_or("")),
+                Some(to.as_deref().unwrap_or("")),
             ),
-            (Change::Renamed { from, to }, None) => info!(
-                target: "scimkit::provisioning",
-                tenant = %event.tenant,
-                operation,
-                resource_type = %event.resource_type,
-                id = %event.id,
-                outcome = "success",
-                from = from.as_deref().unwrap_or(""),
-                to = to.as_deref().unwrap_or(""),
-            ),
-            _ => info!(
-                target: "scimkit::provisioning",
-                tenant = %event.tenant,
-                operation,
-                resource_type = %event.resource_type,
-                id = %event.id,
-                outcome = "success",
-            ),
-        }
+            _ => (None, None),
+        };
+        // `Option` fields are left out of the line when `None`.
+        info!(
+            target: "scimkit::provisioning",
+            tenant = %event.tenant,
+            operation,
+            resource_type = %event.resource_type,
+            id = %event.id,
+            outcome = "success",
+            count,
+            members = ids.as_deref(),
+            from,
+            to,
+        );
     }
 }
 

@@ -262,6 +262,16 @@ async fn every_change_is_one_provisioning_log_line() {
             "no line with {want} and {id} in:\n{log}"
         );
     }
+    let added = lines.iter().find(|l| l.contains("members_added")).unwrap();
+    assert!(
+        added.contains("count=1") && added.contains(&format!("members=\"{uid}\"")),
+        "{added}"
+    );
+    let created = lines.iter().find(|l| l.contains("created")).unwrap();
+    assert!(
+        !created.contains("count=") && !created.contains("from="),
+        "{created}"
+    );
     let failure = lines.iter().find(|l| l.contains("status=409")).unwrap();
     assert!(
         failure.contains("scim_type=\"uniqueness\"") && failure.contains("tenant=\"default\""),
