@@ -50,8 +50,10 @@ pub struct StorageArgs {
 /// `scimkit serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (port 0 picks a free one; the address in use is printed).
-    #[arg(long, env = "SCIMKIT_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address and port to listen on: `IP:PORT`, `HOST:PORT` (the first address it resolves
+    /// to) or `:PORT` (loopback, `127.0.0.1`). Port 0 picks a free one; the address in use is
+    /// printed.
+    #[arg(long, env = "SCIMKIT_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// The path the SCIM endpoints live under.
@@ -76,24 +78,34 @@ pub struct ServeArgs {
     pub token: Option<String>,
 
     /// The default tenant's IdP compatibility preset (PATCH dialect, body coercions, filter
-    /// grammar).
-    #[arg(long, env = "SCIMKIT_COMPAT", default_value = "lenient", value_parser = parse_preset)]
-    pub compat: Preset,
+    /// grammar). On a new database: `lenient` when not given. On an existing one: the stored
+    /// preset is kept unless this is given.
+    #[arg(long, env = "SCIMKIT_COMPAT", value_parser = parse_preset, value_name = "PRESET")]
+    pub compat: Option<Preset>,
 
-    /// An email domain the default tenant's users must belong to (`userName` and `emails`);
-    /// repeat it for several (comma-separated in the environment variable). None: any domain.
+    /// An email domain the default tenant's users must belong to; repeat it for several
+    /// (comma-separated in the environment variable). On a new database: any domain when not
+    /// given. On an existing one: the stored list is kept unless this (or
+    /// `--allow-any-domain`) is given.
     #[arg(
         long = "allowed-domain",
         env = "SCIMKIT_ALLOWED_DOMAINS",
         value_delimiter = ',',
-        value_name = "DOMAIN"
+        value_name = "DOMAIN",
+        conflicts_with = "allow_any_domain"
     )]
     pub allowed_domains: Vec<String>,
 
+    /// Lifts the default tenant's email-domain restriction stored by an earlier
+    /// `--allowed-domain`.
+    #[arg(long, env = "SCIMKIT_ALLOW_ANY_DOMAIN")]
+    pub allow_any_domain: bool,
+
     /// The public base URL for `meta.location` and `Location`, when a proxy serves the SCIM
-    /// endpoints under another address (e.g. `https://scim.example.com/scim/v2`). Default:
-    /// derived from each request's `Host`.
-    #[arg(long, env = "SCIMKIT_PUBLIC_URL", value_name = "URL")]
+    /// endpoints under another address (e.g. `https://scim.example.com/scim/v2`): an absolute
+    /// `http`/`https` URL without query or fragment (RFC 7644 §1.3). Default: derived from
+    /// each request's `Host`.
+    #[arg(long, env = "SCIMKIT_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
 
     /// Largest request body in bytes (413 beyond).
@@ -225,6 +237,44 @@ pub struct PatchArgs {
     pub resource_type: Option<String>,
 }
 
+/// `IP:PORT`, `HOST:PORT` (first resolved address) or `:PORT` (loopback).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Some(port) = text.strip_prefix(':') {
+        let port: u16 = port
+            .parse()
+            .map_err(|_| format!("{text:?}: the port after ':' must be a number 0-65535"))?;
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    use std::net::ToSocketAddrs;
+    text.to_socket_addrs()
+        .map_err(|e| format!("{text:?} is not IP:PORT, HOST:PORT or :PORT ({e})"))?
+        .next()
+        .ok_or_else(|| format!("{text:?} resolves to no address"))
+}
+
+/// An absolute `http`/`https` URL with a host and no query or fragment (RFC 7644 §1.3: the
+/// base URI carries no query string); a trailing `/` is dropped.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+        return Err(format!(
+            "{text:?} must be an absolute http:// or https:// URL, e.g. https://scim.example.com/scim/v2"
+        ));
+    }
+    if uri.query().is_some() || text.contains('#') {
+        return Err(format!(
+            "{text:?} has a query or fragment; the base URL carries none (RFC 7644 §1.3). \
+             Entra's ?aadOptscim062020 goes on the Tenant URL in Entra, not here"
+        ));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
 fn parse_preset(text: &str) -> Result<Preset, String> {
     text.parse().map_err(|_| {
         let names: Vec<&str> = Preset::ALL.iter().map(|p| p.as_str()).collect();
@@ -252,7 +302,7 @@ mod tests {
         assert_eq!(args.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(args.base_path, "/scim/v2");
         assert_eq!(args.storage.db, PathBuf::from("scimkit.db"));
-        assert_eq!(args.compat, Preset::Lenient);
+        assert_eq!(args.compat, None);
         assert_eq!(args.durability, DurabilityArg::Full);
         assert!(!args.memory && args.token.is_none() && args.allowed_domains.is_empty());
     }
@@ -273,9 +323,39 @@ mod tests {
         let Command::Serve(args) = cli.command else {
             panic!("not serve")
         };
-        assert_eq!(args.compat, Preset::EntraLegacy);
+        assert_eq!(args.compat, Some(Preset::EntraLegacy));
         assert_eq!(args.allowed_domains, ["a.example", "b.example"]);
         let err = Cli::try_parse_from(["scimkit", "serve", "--compat", "azure"]).unwrap_err();
         assert!(err.to_string().contains("entra-legacy"), "{err}");
+    }
+
+    #[test]
+    fn listen_accepts_port_only_and_host_names() {
+        assert_eq!(parse_listen(":0").unwrap().to_string(), "127.0.0.1:0");
+        assert_eq!(parse_listen(":8099").unwrap().to_string(), "127.0.0.1:8099");
+        assert_eq!(
+            parse_listen("0.0.0.0:80").unwrap().to_string(),
+            "0.0.0.0:80"
+        );
+        assert_eq!(parse_listen("localhost:8099").unwrap().port(), 8099);
+        assert!(parse_listen(":http").is_err());
+        assert!(parse_listen("8080").is_err());
+    }
+
+    /// Regression: `--public-url scim.example.com` and a URL with Entra's query flag were
+    /// accepted and corrupted every `Location` (RFC 7644 §1.3, §3.3).
+    #[test]
+    fn public_url_must_be_an_absolute_base_url() {
+        assert_eq!(
+            parse_public_url("https://scim.example.com/scim/v2/").unwrap(),
+            "https://scim.example.com/scim/v2"
+        );
+        assert!(parse_public_url("scim.example.com").is_err());
+        assert!(parse_public_url("/scim/v2").is_err());
+        assert!(parse_public_url("ftp://scim.example.com/scim/v2").is_err());
+        let err =
+            parse_public_url("https://scim.example.com/scim/v2?aadOptscim062020").unwrap_err();
+        assert!(err.contains("RFC 7644 §1.3"), "{err}");
+        assert!(parse_public_url("https://scim.example.com/scim/v2#x").is_err());
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scimkit_provision::{
-    Authenticator, InMemoryStore, ScimService, ServiceConfig, Store, Tenant, TokenAuthenticator,
+    Authenticator, InMemoryStore, ScimService, ServiceConfig, Store, TokenAuthenticator,
     generate_token,
 };
 use scimkit_schema::SchemaRegistry;
@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use crate::app;
 use crate::cli::ServeArgs;
 use crate::provisioning_log::ProvisioningLog;
-use crate::tenants::{self, DEFAULT_TENANT};
+use crate::tenants::{self, DEFAULT_TENANT, DefaultSettings};
 
 /// The last line `serve` prints on standard output once it accepts requests.
 pub const READY: &str = "Ready; Ctrl-C or SIGTERM stops the server.";
@@ -28,9 +28,16 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// A message when the database cannot be opened or the address cannot be bound.
 pub async fn run(args: ServeArgs) -> Result<(), String> {
     let registry = Arc::new(SchemaRegistry::core());
-    let default_tenant = Tenant::new(DEFAULT_TENANT)
-        .with_preset(args.compat)
-        .with_allowed_email_domains(&args.allowed_domains);
+    let default_tenant = DefaultSettings {
+        preset: args.compat,
+        allowed_domains: if args.allow_any_domain {
+            Some(Vec::new())
+        } else if args.allowed_domains.is_empty() {
+            None
+        } else {
+            Some(args.allowed_domains.clone())
+        },
+    };
 
     let backend = Backend::open(&args, registry.clone(), default_tenant).await?;
     let Backend {
@@ -67,13 +74,15 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     let base_url = format!("http://{addr}{base_path}");
+    // What an IdP is given: the public URL behind a proxy, else the address served.
+    let idp_url = args.public_url.clone().unwrap_or_else(|| base_url.clone());
     let shutdown = shutdown_signal()?;
     println!(
         "scimkit {}: SCIM 2.0 at {base_url} ({where_})",
         env!("CARGO_PKG_VERSION")
     );
     if let Some(token) = &token {
-        print_token(token, &base_url);
+        print_token(token, &base_url, &idp_url);
     }
     println!("{READY}");
     tracing::info!(target: "scimkit", %base_url, storage = %where_, "serving");
@@ -118,12 +127,12 @@ impl Backend {
     async fn open(
         args: &ServeArgs,
         registry: Arc<SchemaRegistry>,
-        default_tenant: Tenant,
+        default_tenant: DefaultSettings,
     ) -> Result<Backend, String> {
         if args.memory {
             let authenticator = Arc::new(TokenAuthenticator::new());
             let token = args.token.clone().unwrap_or_else(generate_token);
-            authenticator.insert(&token, default_tenant);
+            authenticator.insert(&token, default_tenant.new_tenant());
             return Ok(Backend {
                 store: Arc::new(InMemoryStore::new(registry)),
                 authenticator,
@@ -151,7 +160,7 @@ impl Backend {
     }
 }
 
-fn print_token(token: &str, base_url: &str) {
+fn print_token(token: &str, base_url: &str, idp_url: &str) {
     println!();
     println!(
         "Tenant {DEFAULT_TENANT:?} bearer token (shown only now; only its SHA-256 hash is kept):"
@@ -160,7 +169,7 @@ fn print_token(token: &str, base_url: &str) {
     println!("    {token}");
     println!();
     println!("Try it:  curl -H \"Authorization: Bearer {token}\" {base_url}/Users");
-    println!("Entra ID: Tenant URL {base_url}?aadOptscim062020, Secret token as above.");
+    println!("Entra ID: Tenant URL {idp_url}?aadOptscim062020, Secret token as above.");
 }
 
 /// Registers the SIGINT (Ctrl-C) and SIGTERM handlers now (so a signal sent as soon as the

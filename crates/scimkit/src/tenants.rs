@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use scimkit_patch::Preset;
 use scimkit_provision::{StoreError, Tenant};
 use scimkit_schema::SchemaRegistry;
 use scimkit_sqlite::{SqliteStore, SqliteTenants, TenantRecord};
@@ -16,25 +17,54 @@ use crate::cli::{TenantAddArgs, TenantCommand};
 /// The id of the tenant `serve` creates on first start and configures from its flags.
 pub const DEFAULT_TENANT: &str = "default";
 
-/// Makes sure the default tenant exists with `settings` (its preset and allowed domains come
-/// from `serve`'s flags at every start; its switch and PATCH response stay as stored), and
-/// that `token`, when given, is its token. Returns the token when one was generated: the only
-/// time it can be shown.
+/// What `serve`'s flags say about the default tenant; `None` means "not given": a new
+/// tenant gets the default, an existing one keeps what is stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DefaultSettings {
+    /// `--compat`.
+    pub preset: Option<Preset>,
+    /// `--allowed-domain` (the list) or `--allow-any-domain` (an empty list).
+    pub allowed_domains: Option<Vec<String>>,
+}
+
+impl DefaultSettings {
+    /// The settings applied to `tenant`: given values replace stored ones, the rest stay.
+    pub fn apply(&self, tenant: Tenant) -> Tenant {
+        let tenant = match self.preset {
+            Some(preset) => tenant.with_preset(preset),
+            None => tenant,
+        };
+        match &self.allowed_domains {
+            Some(domains) => tenant.with_allowed_email_domains(domains),
+            None => tenant,
+        }
+    }
+
+    /// The default tenant of a new database (or of `--memory`).
+    pub fn new_tenant(&self) -> Tenant {
+        self.apply(Tenant::new(DEFAULT_TENANT))
+    }
+}
+
+/// Makes sure the default tenant exists, configured by `settings` (given flags replace
+/// stored values, absent flags keep them: a restart without `--allowed-domain` never widens
+/// a restriction; each change is logged), and that `token`, when given, is its token.
+/// Returns the token when one was generated: the only time it can be shown.
 ///
 /// # Errors
 /// A message on database failure or when `token` belongs to another tenant.
 pub async fn ensure_default(
     tenants: &SqliteTenants,
-    settings: &Tenant,
+    settings: &DefaultSettings,
     token: Option<&str>,
 ) -> Result<Option<String>, String> {
-    match tenants.get(&settings.id).await {
+    match tenants.get(DEFAULT_TENANT).await {
         Ok(record) => {
-            let tenant = settings
-                .clone()
-                .with_enabled(record.tenant.enabled)
-                .with_patch_response(record.tenant.patch_response);
-            tenants.update(&tenant).await.map_err(message)?;
+            let tenant = settings.apply(record.tenant.clone());
+            if tenant != record.tenant {
+                log_changes(&record.tenant, &tenant);
+                tenants.update(&tenant).await.map_err(message)?;
+            }
             match token {
                 Some(token) => tenants
                     .set_token(&tenant.id, token)
@@ -53,12 +83,29 @@ pub async fn ensure_default(
         }
         Err(StoreError::NotFound) => {
             let created = tenants
-                .add(settings, "Default tenant", token)
+                .add(&settings.new_tenant(), "Default tenant", token)
                 .await
                 .map_err(message)?;
             Ok(token.is_none().then_some(created))
         }
         Err(err) => Err(message(err)),
+    }
+}
+
+/// One warning line per setting of the default tenant a start changed.
+fn log_changes(before: &Tenant, after: &Tenant) {
+    if before.preset != after.preset {
+        tracing::warn!(target: "scimkit", tenant = DEFAULT_TENANT, from = before.preset.as_str(), to = after.preset.as_str(), "compatibility preset changed");
+    }
+    if before.allowed_email_domains != after.allowed_email_domains {
+        let show = |d: &[String]| {
+            if d.is_empty() {
+                "any".to_owned()
+            } else {
+                d.join(",")
+            }
+        };
+        tracing::warn!(target: "scimkit", tenant = DEFAULT_TENANT, from = %show(&before.allowed_email_domains), to = %show(&after.allowed_email_domains), "allowed email domains changed");
     }
 }
 

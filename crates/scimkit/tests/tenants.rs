@@ -137,24 +137,49 @@ async fn tenants_are_managed_while_the_server_runs() {
 #[tokio::test]
 async fn serve_flags_configure_the_default_tenant_at_each_start() {
     let dir = tempfile::tempdir().unwrap();
+    let row = || {
+        let (_, out, _) = tenant(dir.path(), &["list"]);
+        out.lines().nth(1).unwrap().to_owned()
+    };
     let server = Server::start_in(dir.path(), &["--token", "t1", "--compat", "okta"], &[]);
     assert!(server.stop().success());
-    let (_, out, _) = tenant(dir.path(), &["list"]);
-    assert!(out.lines().nth(1).unwrap().contains("okta"), "{out}");
+    assert!(row().contains("okta"), "{}", row());
     let server = Server::start_in(
         dir.path(),
         &["--token", "t2", "--allowed-domain", "example.com"],
         &[],
     );
-    let (_, out, _) = tenant(dir.path(), &["list"]);
-    let row = out.lines().nth(1).unwrap().to_owned();
+    // Given flags apply; the preset, not given this time, stays as stored.
     assert!(
-        row.contains("lenient") && row.contains("example.com"),
-        "{out}"
+        row().contains("okta") && row().contains("example.com"),
+        "{}",
+        row()
     );
     let http = client();
     let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t1").await;
     assert_eq!(status, 401, "--token replaced the stored token");
     let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t2").await;
     assert_eq!(status, 200);
+    assert!(server.stop().success());
+
+    // Regression: a restart without --allowed-domain / --compat silently widened the tenant
+    // to any domain and the lenient preset.
+    let server = Server::start_in(dir.path(), &[], &[]);
+    assert!(
+        row().contains("okta") && row().contains("example.com"),
+        "{}",
+        row()
+    );
+    assert!(server.stop().success());
+    let server = Server::start_in(
+        dir.path(),
+        &["--allow-any-domain", "--compat", "lenient"],
+        &[],
+    );
+    let now = row();
+    assert!(
+        now.contains("lenient") && !now.contains("example.com"),
+        "{now}"
+    );
+    assert!(server.stop().success());
 }
