@@ -95,6 +95,9 @@
 //! - Deleting a User removes it from every Group's `members`; a User's readOnly `groups`
 //!   is computed from Group memberships on the way out (direct memberships only).
 //! - `/Me` without a resolver is 501; POST `/Me` is 501.
+//! - HTTP (RFC 9110): `HEAD` is answered wherever `GET` is, as `GET` without content
+//!   (§9.3.2); a method an endpoint does not support is 405 with `Allow` (§15.5.6), decided
+//!   from the path alone, before authentication.
 #![forbid(unsafe_code)]
 
 mod auth;

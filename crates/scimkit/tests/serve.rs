@@ -61,6 +61,35 @@ async fn authentication_discovery_and_unknown_paths() {
     assert_eq!((status, body["totalResults"].clone()), (200, json!(0)));
 }
 
+/// Through axum and hyper: a 405 carries `Allow` (RFC 9110 §15.5.6) and HEAD is GET without
+/// content (RFC 9110 §9.3.2). Regression: `DELETE /Users` had no `Allow`, `HEAD /Users/{id}`
+/// was 405.
+#[tokio::test]
+async fn allow_on_405_and_head_as_get() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::memory(dir.path(), &[]);
+    let http = client();
+    let (status, headers, _) = send(&http, "DELETE", &server.url("/Users"), "").await;
+    assert_eq!(
+        (status, headers["allow"].to_str().unwrap()),
+        (405, "GET, HEAD, POST")
+    );
+    let (status, _, ada) = send(&http, "POST", &server.url("/Users"), USER).await;
+    assert_eq!(status, 201);
+    let url = server.url(&format!("/Users/{}", ada["id"].as_str().unwrap()));
+    let get = http.get(&url).bearer_auth(TOKEN).send().await.unwrap();
+    let get_etag = get.headers()["etag"].clone();
+    let get_len = get.bytes().await.unwrap().len();
+    let head = http.head(&url).bearer_auth(TOKEN).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["etag"], get_etag);
+    assert_eq!(
+        head.headers()["content-length"].to_str().unwrap(),
+        get_len.to_string()
+    );
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn bad_input_never_crashes_the_server() {
     let dir = tempfile::tempdir().unwrap();

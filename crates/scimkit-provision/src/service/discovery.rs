@@ -1,16 +1,15 @@
 //! Discovery endpoints (RFC 7644 §4): `/ServiceProviderConfig`, `/Schemas`,
 //! `/ResourceTypes`, generated from the registry and the service's real configuration.
 
-use http::Method;
 use scimkit_schema::{
     AuthenticationScheme, BulkConfig, FilterConfig, ListResponse, Pagination, PaginationMethod,
     ScimError, ServiceProviderConfig, Supported, urn,
 };
 use serde_json::{Value, json};
 
+use super::Inner;
 use super::route::Route;
 use super::wire::{Query, Reply};
-use super::{Inner, method_not_allowed};
 
 /// The published configuration: what this service really does, with its real limits.
 pub(crate) fn service_provider_config(inner: &Inner) -> ServiceProviderConfig {
@@ -90,19 +89,13 @@ fn list(items: Vec<Value>) -> Reply {
     Reply::json(200, serde_json::to_value(list).unwrap_or(Value::Null))
 }
 
+/// GET on a discovery endpoint (the service routes only GET and HEAD here).
 pub(crate) fn handle(
     inner: &Inner,
     route: &Route<'_>,
-    method: &Method,
     query: &Query,
     base_url: &str,
 ) -> Result<Reply, ScimError> {
-    if *method != Method::GET {
-        return Err(method_not_allowed(
-            method,
-            "a discovery endpoint (RFC 7644 §4)",
-        ));
-    }
     if query.get("filter").is_some_and(|f| !f.trim().is_empty()) {
         return Err(ScimError::with_status(
             403,

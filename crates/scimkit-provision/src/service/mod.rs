@@ -178,10 +178,20 @@ impl ScimService {
 
     /// Handles one request. Never panics on input and never fails: every problem is a SCIM
     /// Error response (RFC 7644 §3.12) with `Content-Type: application/scim+json`.
+    ///
+    /// `HEAD` is answered as `GET` without content (RFC 9110 §9.3.2): the same status and
+    /// headers (`ETag` included) and a `Content-Length` of the body a GET would carry. A 405
+    /// carries `Allow` (RFC 9110 §15.5.6).
     pub async fn handle(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
-        match self.dispatch(&request).await {
+        let head = request.method() == Method::HEAD;
+        let response = match self.dispatch(&request).await {
             Ok(reply) => reply.into_response(),
             Err(err) => Reply::error(&err).into_response(),
+        };
+        if head {
+            wire::without_content(response)
+        } else {
+            response
         }
     }
 
@@ -203,19 +213,26 @@ impl ScimService {
             &inner.config.base_path,
             request.uri().path(),
         )?;
+        if !route.accepts(request.method()) {
+            return Ok(method_not_allowed(request.method(), &route));
+        }
+        // RFC 9110 §9.3.2: HEAD is GET; `handle` drops the content.
+        let method = match *request.method() {
+            Method::HEAD => &Method::GET,
+            ref other => other,
+        };
         let query = Query::parse(request.uri().query());
         let base_url = wire::base_url(
             inner.config.public_base_url.as_deref(),
             &inner.config.base_path,
             request,
         );
-        let method = request.method();
         if route.is_discovery() && inner.config.public_discovery {
-            return discovery::handle(inner, &route, method, &query, &base_url);
+            return discovery::handle(inner, &route, &query, &base_url);
         }
         let ctx = self.authenticate(request).await?;
         if route.is_discovery() {
-            return discovery::handle(inner, &route, method, &query, &base_url);
+            return discovery::handle(inner, &route, &query, &base_url);
         }
         if !request.body().is_empty() {
             wire::check_content_type(request.headers())?;
@@ -228,36 +245,20 @@ impl ScimService {
             headers: request.headers(),
         };
         match route {
-            Route::Root => match *method {
-                Method::GET => list::query_all(&call, list::Params::from_query(&query)?).await,
-                _ => Err(method_not_allowed(method, "the service root")),
-            },
-            Route::RootSearch => match *method {
-                Method::POST => list::search_all(&call, request.body()).await,
-                _ => Err(method_not_allowed(method, "/.search")),
-            },
-            Route::Bulk => match *method {
-                Method::POST => bulk::handle(&call, request.body()).await,
-                _ => Err(method_not_allowed(method, "/Bulk")),
-            },
+            Route::Root => list::query_all(&call, list::Params::from_query(&query)?).await,
+            Route::RootSearch => list::search_all(&call, request.body()).await,
+            Route::Bulk => bulk::handle(&call, request.body()).await,
             Route::Me(rest) => me::handle(&call, method, &rest, request.body()).await,
-            Route::Type(rt) => match *method {
-                Method::GET => list::query(&call, rt, list::Params::from_query(&query)?).await,
-                Method::POST => resources::create(&call, rt, request.body()).await,
-                _ => Err(method_not_allowed(method, &rt.endpoint)),
-            },
-            Route::TypeSearch(rt) => match *method {
-                Method::POST => list::search(&call, rt, request.body()).await,
-                _ => Err(method_not_allowed(
-                    method,
-                    &format!("{}/.search", rt.endpoint),
-                )),
-            },
+            Route::Type(rt) if *method == Method::POST => {
+                resources::create(&call, rt, request.body()).await
+            }
+            Route::Type(rt) => list::query(&call, rt, list::Params::from_query(&query)?).await,
+            Route::TypeSearch(rt) => list::search(&call, rt, request.body()).await,
             Route::Resource(rt, id) => {
                 resources::dispatch(&call, method, rt, &id, request.body()).await
             }
             Route::ServiceProviderConfig | Route::Schemas(_) | Route::ResourceTypes(_) => {
-                discovery::handle(inner, &route, method, &query, &base_url)
+                discovery::handle(inner, &route, &query, &base_url)
             }
         }
     }
@@ -310,9 +311,20 @@ impl Call<'_> {
     }
 }
 
-pub(crate) fn method_not_allowed(method: &Method, what: &str) -> ScimError {
-    ScimError::with_status(
+/// 405 with `Allow` listing the endpoint's methods (RFC 9110 §15.5.6) and a SCIM Error
+/// naming them.
+pub(crate) fn method_not_allowed(method: &Method, route: &Route<'_>) -> Reply {
+    let allow = route
+        .methods()
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (what, rfc) = route.describe();
+    let mut reply = Reply::error(&ScimError::with_status(
         405,
-        format!("{method} is not supported on {what} (RFC 7644 §3.2)"),
-    )
+        format!("{method} is not supported on {what}; it supports {allow} ({rfc})"),
+    ));
+    reply.allow = Some(allow);
+    reply
 }

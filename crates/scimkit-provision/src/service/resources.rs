@@ -8,6 +8,7 @@ use scimkit_schema::{
 };
 use serde_json::Value;
 
+use super::route::Route;
 use super::view::View;
 use super::wire::{Reply, TagList};
 use super::{Call, changes, method_not_allowed};
@@ -84,9 +85,9 @@ pub(crate) async fn dispatch(
         Method::PUT => replace(call, rt, id, parse_body(body)?, &pre, &view).await,
         Method::PATCH => patch(call, rt, id, body, &pre, &view).await,
         Method::DELETE => delete(call, rt, id, &pre).await,
-        _ => Err(method_not_allowed(
+        _ => Ok(method_not_allowed(
             method,
-            &format!("{}/{{id}}", rt.endpoint),
+            &Route::Resource(rt, id.to_owned()),
         )),
     }
 }

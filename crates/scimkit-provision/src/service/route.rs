@@ -1,7 +1,19 @@
 //! Routing a request path to an endpoint (RFC 7644 §3.2 Table 1).
 
+use http::Method;
 use percent_encoding::percent_decode_str;
 use scimkit_schema::{ResourceType, SchemaRegistry, ScimError};
+
+const READ: &[Method] = &[Method::GET, Method::HEAD];
+const SEARCH: &[Method] = &[Method::POST];
+const COLLECTION: &[Method] = &[Method::GET, Method::HEAD, Method::POST];
+const RESOURCE: &[Method] = &[
+    Method::GET,
+    Method::HEAD,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+];
 
 /// The endpoint a path names, relative to the base path.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +93,49 @@ impl<'r> Route<'r> {
         Ok(route)
     }
 
+    /// The methods this endpoint supports (RFC 7644 §3.2 Table 1; HEAD wherever GET, RFC 9110
+    /// §9.1), in the order the `Allow` header lists them. `/Me` lists those of a resource
+    /// (POST to `/Me` is answered 501, RFC 7644 §3.11, not 405).
+    pub(crate) fn methods(&self) -> &'static [Method] {
+        match self {
+            Route::Root
+            | Route::ServiceProviderConfig
+            | Route::Schemas(_)
+            | Route::ResourceTypes(_) => READ,
+            Route::RootSearch | Route::Bulk | Route::TypeSearch(_) => SEARCH,
+            Route::Type(_) => COLLECTION,
+            Route::Resource(..) | Route::Me(_) => RESOURCE,
+        }
+    }
+
+    /// Whether a request with `method` is routed to the endpoint's handler (the
+    /// [`methods`](Self::methods), and POST to `/Me`, which its handler answers 501).
+    pub(crate) fn accepts(&self, method: &Method) -> bool {
+        self.methods().contains(method) || (matches!(self, Route::Me(_)) && method == Method::POST)
+    }
+
+    /// The endpoint as a 405 detail names it, with the RFC section that defines its methods.
+    pub(crate) fn describe(&self) -> (String, &'static str) {
+        let what = match self {
+            Route::Root => "the service root".to_owned(),
+            Route::RootSearch => "/.search".to_owned(),
+            Route::ServiceProviderConfig => "/ServiceProviderConfig".to_owned(),
+            Route::Schemas(_) => "/Schemas".to_owned(),
+            Route::ResourceTypes(_) => "/ResourceTypes".to_owned(),
+            Route::Bulk => "/Bulk".to_owned(),
+            Route::Me(_) => "/Me".to_owned(),
+            Route::Type(rt) => rt.endpoint.clone(),
+            Route::TypeSearch(rt) => format!("{}/.search", rt.endpoint),
+            Route::Resource(rt, _) => format!("{}/{{id}}", rt.endpoint),
+        };
+        let rfc = if self.is_discovery() {
+            "RFC 7644 §4"
+        } else {
+            "RFC 7644 §3.2"
+        };
+        (what, rfc)
+    }
+
     /// Whether this is a discovery endpoint (RFC 7644 §4).
     pub(crate) fn is_discovery(&self) -> bool {
         matches!(
@@ -129,5 +184,28 @@ mod tests {
         assert_eq!(r("/other").unwrap_err().status, 404);
         assert_eq!(r("/scim/v2/Devices").unwrap_err().status, 404);
         assert_eq!(r("/scim/v2/Users/a/b").unwrap_err().status, 404);
+    }
+
+    /// RFC 9110 §9.1: HEAD wherever GET; RFC 7644 §3.2 Table 1 for the rest.
+    #[test]
+    fn methods_per_endpoint() {
+        let registry = SchemaRegistry::core();
+        let r = |p: &str| Route::parse(&registry, "", p).unwrap();
+        let names = |p: &str| {
+            r(p).methods()
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        assert_eq!(names("/Users"), "GET, HEAD, POST");
+        assert_eq!(names("/Users/x"), "GET, HEAD, PUT, PATCH, DELETE");
+        assert_eq!(names("/Users/.search"), "POST");
+        assert_eq!(names("/Bulk"), "POST");
+        assert_eq!(names("/"), "GET, HEAD");
+        assert_eq!(names("/Schemas/x"), "GET, HEAD");
+        assert!(r("/Me").accepts(&Method::POST), "answered 501 by /Me");
+        assert!(!r("/Users/x").accepts(&Method::POST));
+        assert!(!r("/ServiceProviderConfig").accepts(&Method::OPTIONS));
     }
 }

@@ -17,6 +17,8 @@ pub(crate) struct Reply {
     pub body: Option<Value>,
     pub version: Option<Version>,
     pub location: Option<String>,
+    /// The `Allow` header of a 405 (RFC 9110 §15.5.6).
+    pub allow: Option<String>,
 }
 
 impl Reply {
@@ -26,6 +28,7 @@ impl Reply {
             body: Some(body),
             version: None,
             location: None,
+            allow: None,
         }
     }
 
@@ -35,6 +38,7 @@ impl Reply {
             body: None,
             version: None,
             location: None,
+            allow: None,
         }
     }
 
@@ -56,6 +60,11 @@ impl Reply {
         {
             builder = builder.header(header::LOCATION, v);
         }
+        if let Some(allow) = &self.allow
+            && let Ok(v) = HeaderValue::from_str(allow)
+        {
+            builder = builder.header(header::ALLOW, v);
+        }
         if self.status == 401 {
             builder = builder.header(header::WWW_AUTHENTICATE, "Bearer realm=\"SCIM\"");
         }
@@ -72,6 +81,18 @@ impl Reply {
             fallback
         })
     }
+}
+
+/// The response to a HEAD request (RFC 9110 §9.3.2): `response`'s status and headers, with
+/// `Content-Length` giving the size of its body, and no body.
+pub(crate) fn without_content(response: Response<Vec<u8>>) -> Response<Vec<u8>> {
+    let (mut parts, body) = response.into_parts();
+    if !body.is_empty() {
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
+    Response::from_parts(parts, Vec::new())
 }
 
 /// Decoded query parameters (RFC 7644 §3.4.2): `application/x-www-form-urlencoded`, so `+`
