@@ -197,6 +197,53 @@ async fn allowed_email_domains() {
     );
 }
 
+/// The allowed-domains policy on the tester's inputs: a `userName` without `@` is a login
+/// name and passes; an address with two `@` (the domain "after the last @" was checked) or a
+/// look-alike at sign is refused with 400 invalidValue whatever its domains, nothing stored.
+#[tokio::test]
+async fn allowed_email_domains_login_names_and_malformed_addresses() {
+    let (service, _, _) =
+        service_with(Tenant::new("acme").with_allowed_email_domains(["acme.example"]));
+    let user = |name: &str, email: Option<&str>| {
+        let mut body =
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name});
+        if let Some(email) = email {
+            body["emails"] = json!([{"value": email}]);
+        }
+        body.to_string()
+    };
+    for name in ["carl", "acme.example"] {
+        let (status, _, body) = send(&service, "POST", "/Users", &user(name, None), &[]).await;
+        assert_eq!(status, 201, "{name}: {body}");
+    }
+    for (name, email, quoted) in [
+        (
+            "x@evil.example@acme.example",
+            None,
+            "x@evil.example@acme.example",
+        ),
+        ("eve\u{FF20}evil.example", None, "eve\u{FF20}evil.example"),
+        ("eve\u{FE6B}acme.example", None, "eve\u{FE6B}acme.example"),
+        (
+            "dan",
+            Some("d@evil.example@acme.example"),
+            "d@evil.example@acme.example",
+        ),
+        ("erin", Some("erin"), "erin"),
+    ] {
+        let (status, _, err) = send(&service, "POST", "/Users", &user(name, email), &[]).await;
+        assert_eq!(
+            (status, err["scimType"].as_str()),
+            (400, Some("invalidValue")),
+            "{name} {email:?}"
+        );
+        let detail = err["detail"].as_str().unwrap();
+        assert!(detail.contains(quoted), "{detail}");
+    }
+    let (_, _, list) = send(&service, "GET", "/Users", "", &[]).await;
+    assert_eq!(list["totalResults"], 2, "only carl and acme.example");
+}
+
 /// Limits from one config struct: body size (413), filter length and depth (400
 /// invalidFilter), page size (capped), published truthfully.
 #[tokio::test]

@@ -83,9 +83,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SCIMKIT_COMPAT", value_parser = parse_preset, value_name = "PRESET")]
     pub compat: Option<Preset>,
 
-    /// An email domain the default tenant's users must belong to; repeat it for several
-    /// (comma-separated in the environment variable). On a new database: any domain when not
-    /// given. On an existing one: the stored list is kept unless this (or
+    /// An email domain the default tenant's users must belong to: every `emails[].value`, and
+    /// `userName` when it holds an `@`, must be an address in one of them (a `userName` without
+    /// `@` is a login name and passes; two `@` or a look-alike `@` is refused). Repeat it for
+    /// several (comma-separated in the environment variable). On a new database: any domain
+    /// when not given. On an existing one: the stored list is kept unless this (or
     /// `--allow-any-domain`) is given.
     #[arg(
         long = "allowed-domain",
@@ -179,7 +181,7 @@ pub struct TenantAddArgs {
     /// Its IdP compatibility preset.
     #[arg(long, default_value = "lenient", value_parser = parse_preset)]
     pub compat: Preset,
-    /// An email domain its users must belong to (repeatable).
+    /// An email domain its users must belong to (repeatable; as `serve --allowed-domain`).
     #[arg(long = "allowed-domain", value_name = "DOMAIN")]
     pub allowed_domains: Vec<String>,
     /// Use this token instead of a generated one.
