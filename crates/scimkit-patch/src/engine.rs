@@ -110,7 +110,7 @@ impl<'a> Engine<'a> {
     /// immutable nor required (so removing its last value is no error).
     fn value_eq_removal(&self, op: &PatchOperation) -> Option<Box<Filtered<'a>>> {
         if op.op != PatchOpKind::Remove
-            || !(op.op_is_rfc_spelling || self.options.op_case_insensitive)
+            || !(op.op_is_rfc_spelling() || self.options.op_case_insensitive)
             || op.value.as_ref().is_some_and(|v| !v.is_null())
         {
             return None;
@@ -139,9 +139,10 @@ impl<'a> Engine<'a> {
         res: &mut Res,
         op: &PatchOperation,
     ) -> Result<(), ScimError> {
-        if !op.op_is_rfc_spelling && !self.options.op_case_insensitive {
+        if !op.op_is_rfc_spelling() && !self.options.op_case_insensitive {
             return Err(ScimError::invalid_syntax(format!(
-                "op must be spelled \"{}\" (RFC 7644 §3.5.2)",
+                "op {:?} must be spelled {:?} (RFC 7644 §3.5.2)",
+                op.op_as_sent(),
                 op.op.as_str()
             )));
         }
@@ -574,7 +575,7 @@ impl<'a> Engine<'a> {
                 continue;
             };
             let old_object = old.as_object().cloned().unwrap_or_default();
-            let new_object = match (f.sub, kind) {
+            let mut new_object = match (f.sub, kind) {
                 (Some(sub), _) => {
                     let mut object = old_object.clone();
                     set_sub(&mut object, sub, (!clear).then(|| value.clone()), &path)?;
@@ -610,6 +611,16 @@ impl<'a> Engine<'a> {
             };
             for sub in &def.sub_attributes {
                 let (old_v, new_v) = (old_object.get(&sub.name), new_object.get(&sub.name));
+                if let (Some(old_v), Some(new_v)) = (old_v, new_v)
+                    && has_value(old_v)
+                    && old_v != new_v
+                    && sub.same_value(old_v, new_v)
+                {
+                    // The same value per caseExact (RFC 7643 §2.2): no change, the stored
+                    // spelling stays (an immutable sub-attribute keeps its value).
+                    new_object.insert(sub.name.clone(), old_v.clone());
+                    continue;
+                }
                 if old_v.filter(|v| has_value(v)) != new_v.filter(|v| has_value(v)) {
                     match sub.mutability {
                         Mutability::ReadOnly => {
@@ -642,7 +653,8 @@ impl<'a> Engine<'a> {
     }
 
     /// A filter matched nothing: `noTarget` (RFC 7644 §3.5.2.3), or with
-    /// [`PatchOptions::create_on_filter_miss`] a new value built from the filter's `eq` terms.
+    /// [`PatchOptions::create_on_filter_miss`] a new value built from the filter's `eq` terms
+    /// when the filter describes a missing slot (see the switch's docs for when it does not).
     fn create_on_miss(
         &mut self,
         res: &mut Res,
@@ -652,17 +664,28 @@ impl<'a> Engine<'a> {
         value: Value,
         clear: bool,
     ) -> Result<(), ScimError> {
-        let no_target = || {
+        let path = f.attr.canonical_path();
+        let no_target = |why: &str| {
             ScimError::no_target(format!(
-                "no value of {} matches [{}] (RFC 7644 §3.5.2.3)",
-                f.attr.canonical_path(),
+                "no value of {path} matches [{}] (RFC 7644 §3.5.2.3){why}",
                 f.filter
             ))
         };
         if !self.options.create_on_filter_miss {
-            return Err(no_target());
+            return Err(no_target(""));
         }
-        let pairs = eq_pairs(&f.filter, def).ok_or_else(no_target)?;
+        let pairs = eq_pairs(&f.filter, def).ok_or_else(|| no_target(""))?;
+        if def.sub_attribute("$ref").is_some() {
+            return Err(no_target(&format!(
+                "; the values of {path} refer to other resources and are added only by naming \
+                 them: add {path} [{{\"value\": \"...\"}}]"
+            )));
+        }
+        if pairs.iter().any(|(name, _)| name == "value") {
+            return Err(no_target(
+                "; a value selected by its own \"value\" is not created when it is missing",
+            ));
+        }
         if clear {
             // Clearing something that is not there changes nothing.
             return Ok(());
@@ -671,16 +694,23 @@ impl<'a> Engine<'a> {
         for (name, v) in pairs {
             element.insert(name, v.to_json());
         }
-        match f.sub {
-            Some(sub) => {
-                element.insert(sub.name.clone(), value);
+        let given = match f.sub {
+            Some(sub) => Map::from_iter([(sub.name.clone(), value)]),
+            None => match value {
+                Value::Object(given) => given,
+                _ => return Err(not_object(&path)),
+            },
+        };
+        for (name, v) in given {
+            if let (Some(sub), Some(filtered)) = (def.sub_attribute(&name), element.get(&name))
+                && !sub.same_value(filtered, &v)
+            {
+                return Err(no_target(&format!(
+                    "; the filter selects {name} {filtered}, the operation sets it to {v}, so no \
+                     value is created"
+                )));
             }
-            None => {
-                let Value::Object(given) = value else {
-                    return Err(not_object(&f.attr.canonical_path()));
-                };
-                element.extend(given);
-            }
+            element.insert(name, v);
         }
         let element = self
             .canon(
@@ -1052,7 +1082,7 @@ impl<'a> Engine<'a> {
         let current = current.filter(|v| has_value(v));
         if def.mutability == Mutability::Immutable
             && let Some(current) = current
-            && new != Some(current)
+            && !new.is_some_and(|new| def.same_value(new, current))
         {
             return Err(immutable(path));
         }

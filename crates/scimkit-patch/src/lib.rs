@@ -47,7 +47,7 @@
 //!
 //! - **Atomic.** Operations apply in order, each to the result of the previous one; if one
 //!   fails, the resource is restored exactly (key order included) and the error's `detail`
-//!   starts with `Operations[i] (op "...", path "...")`. Errors carry the RFC 7644 Table 9
+//!   starts with `Operations[i] (op "...", path "...")`, quoting the op and path as sent. Errors carry the RFC 7644 Table 9
 //!   `scimType`: `invalidPath` (malformed path, unknown attribute), `invalidFilter` (a filter
 //!   that cannot apply to the attribute), `noTarget` (remove without path; replace through a
 //!   filter matching nothing), `mutability` (readOnly, immutable with a value, removing a
@@ -84,13 +84,19 @@
 //! - **Filters.** Every matching value is affected, not just the first. `remove` through a
 //!   filter matching nothing succeeds and changes nothing (RFC 7644 §3.5.2.2's "no changes
 //!   are made" example); `replace` and `add` through one are `noTarget` unless
-//!   [`PatchOptions::create_on_filter_miss`].
+//!   [`PatchOptions::create_on_filter_miss`] applies (a typed slot such as
+//!   `emails[type eq "work"]`; never a filter on `value`, never a Group member).
 //! - **primary.** Making one value `primary: true` sets `primary: false` on the others;
 //!   making two primary in one operation is `invalidValue`.
 //! - **Mutability.** readOnly attributes (`id`, `meta`, `groups`, `manager.displayName`) are
-//!   never written (`mutability`); immutable ones may be added when they have no value.
-//!   Values of Group `members` may be added and removed, but their sub-attributes are
-//!   immutable (RFC 7643 §4.2).
+//!   never written (`mutability`); immutable ones may be added when they have no value
+//!   (RFC 7644 §3.5.2), and the same value again (per `caseExact`) is no change. Values of
+//!   Group `members` may be added and removed, but their sub-attributes are immutable
+//!   (RFC 7643 §4.2): through a filtered path (`members[value eq "u1"].display`,
+//!   `members[value eq "u1"]`) a sub-attribute that has a value cannot be changed or
+//!   removed, one without a value may be set. Adding a member that is already present
+//!   changes nothing whatever its `display` says; a whole-set `replace members` removes the
+//!   old values and adds the given ones, so it is not a change of sub-attributes.
 //! - **No-ops.** An operation that leaves a value as it was changes nothing;
 //!   [`Outcome::changed`] is false when the whole request changed nothing.
 //!
@@ -224,13 +230,12 @@ pub(crate) fn check_request(patch: &PatchOp, options: &PatchOptions) -> Result<(
     Ok(())
 }
 
-/// `Operations[2] (op "remove", path "members[value eq \"x\"]")`.
+/// `Operations[2] (op "Remove", path "members[value eq \"x\"]")`, the op and path quoted as
+/// the client sent them.
 pub(crate) fn describe(index: usize, op: &PatchOperation) -> String {
+    let sent = op.op_as_sent();
     match &op.path {
-        Some(path) => format!(
-            "Operations[{index}] (op {:?}, path {path:?})",
-            op.op.as_str()
-        ),
-        None => format!("Operations[{index}] (op {:?}, no path)", op.op.as_str()),
+        Some(path) => format!("Operations[{index}] (op {sent:?}, path {path:?})"),
+        None => format!("Operations[{index}] (op {sent:?}, no path)"),
     }
 }

@@ -20,7 +20,7 @@ pub const DEFAULT_MAX_OPERATIONS: usize = 1_000;
 /// | [`compat`](Self::compat)`.manager_as_string` | enterprise `manager` as a bare id string (`""` = no manager) | Entra ID |
 /// | [`pathless_attr_paths`](Self::pathless_attr_paths) | path-less value keys that are paths: `name.givenName`, `urn:...:User:employeeNumber` | Entra ID with `aadOptscim062020` |
 /// | [`remove_value_list`](Self::remove_value_list) | `remove` with a `value` list removes only the listed values, matched on `value` | Entra ID without `aadOptscim062020` |
-/// | [`create_on_filter_miss`](Self::create_on_filter_miss) | add / replace through an `eq` filter that matches nothing creates the element | Entra ID (`emails[type eq "work"].value`) |
+/// | [`create_on_filter_miss`](Self::create_on_filter_miss) | add / replace through an `eq` filter that matches nothing creates the element the filter describes (not through a filter on `value`, never a Group member) | Entra ID (`emails[type eq "work"].value`) |
 /// | [`clear_with_empty`](Self::clear_with_empty) | add / replace with `""` or `null` clears the attribute | Entra ID (gallery validator) |
 /// | [`empty_operations_noop`](Self::empty_operations_noop) | `"Operations": []` changes nothing | Entra ID, Okta |
 /// | [`pathless_own_id`](Self::pathless_own_id) | a path-less value repeating the resource's own `id` | Okta (group rename) |
@@ -83,8 +83,22 @@ pub struct PatchOptions {
     pub remove_value_list: bool,
     /// `add` / `replace` through a filter made only of `eq` comparisons joined by `and`
     /// (`emails[type eq "work"].value`) that matches no value creates one, holding the `eq`
-    /// values (never `primary`) plus the operation's value. Off: `replace` is 400 `noTarget`
-    /// (RFC 7644 §3.5.2.3) and so is `add` (RFC-silent).
+    /// values (never `primary`) plus the operation's value: the filter names a typed slot
+    /// that is missing. Off: `replace` is 400 `noTarget` (RFC 7644 §3.5.2.3) and so is `add`
+    /// (RFC-silent).
+    ///
+    /// Even with the switch, these stay 400 `noTarget`, because the filter does not describe
+    /// a slot to fill:
+    /// - a filter with an `eq` term on `value` (`members[value eq "u9"]`,
+    ///   `emails[value eq "a@x"].primary`): it selects an existing value by its own value,
+    ///   and one that is missing is missing;
+    /// - an attribute whose values refer to other resources (it has a `$ref` sub-attribute:
+    ///   Group `members`): members are added only by naming them, `add members [{"value":
+    ///   "u9"}]`, so `add members[value eq "u9"]` and `members[type eq "User"].value` add
+    ///   nothing;
+    /// - a write that contradicts an `eq` term (`emails[type eq "home"].type` = `"other"`, or
+    ///   a value object with `"type": "other"`): the new value would not match the filter
+    ///   (equal per the sub-attribute's `caseExact` is no contradiction).
     pub create_on_filter_miss: bool,
     /// `add` / `replace` with `""` or `null` as the value of an attribute or sub-attribute
     /// unassigns it (RFC 7643 §2.5 for `null`; `""` is Entra's way). Off: `replace` with

@@ -103,6 +103,25 @@ fn switch_op_case_insensitive() {
     assert_eq!(r[ENTERPRISE]["department"], json!("Research"));
 }
 
+/// Regression (tester report F8): without op_case_insensitive, the refusal of `"Replace"`
+/// quoted the normalised op ("op \"replace\" ... must be spelled \"replace\""). The detail
+/// quotes the op as sent (RFC 7644 §3.5.2 spells it lowercase).
+#[test]
+fn refused_op_spelling_is_quoted_as_sent() {
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": "active", "value": false}]});
+    let mut r = user();
+    let err = run_with(&mut r, "User", &b, &strict_with(|_| {})).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax));
+    assert_eq!(
+        err.detail.as_deref(),
+        Some(
+            "Operations[0] (op \"Replace\", path \"active\"): op \"Replace\" must be spelled \"replace\" (RFC 7644 §3.5.2)"
+        )
+    );
+    assert_eq!(r, user());
+}
+
 /// compat.string_booleans: `{"op":"Replace","path":"active","value":"False"}`.
 #[test]
 fn switch_string_booleans() {
@@ -215,6 +234,127 @@ fn switch_create_on_filter_miss() {
         json!([{"type": "home", "value": "ada.e42.home.r1@example.com"},
                {"type": "work", "value": "ada.e42.r1@example.com"}])
     );
+}
+
+/// Every preset refuses `body` with `scim_type`, leaving the resource unchanged.
+fn refused_everywhere(resource: &Value, rt: &str, body: &Value, scim_type: ScimType) {
+    for preset in Preset::ALL {
+        let mut r = resource.clone();
+        let err = run_with(&mut r, rt, body, &PatchOptions::preset(preset))
+            .expect_err(&format!("{preset} must refuse {body}"));
+        assert_eq!(err.scim_type.as_ref(), Some(&scim_type), "{preset}: {err}");
+        assert_eq!(&r, resource, "{preset}: unchanged after an error");
+    }
+}
+
+fn one_op(op: &str, path: &str, value: Value) -> Value {
+    json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": op, "path": path, "value": value}]})
+}
+
+/// Regression (tester report F1): create_on_filter_miss fabricated group members from a
+/// filter that matched none: `replace members[value eq "zzz"].value` = "yyy" added member
+/// yyy (not even the filtered value), `.display` on `members[value eq "nope"]` added member
+/// nope. RFC 7644 §3.5.2.3: a valuePath that matches nothing is `noTarget`; the switch does
+/// not apply to values that refer to other resources (members are added by naming them),
+/// nor to a value selected by its own `value` (`add members[value eq "qqq"]` included).
+#[test]
+fn create_on_filter_miss_never_creates_a_member() {
+    let g = group(&["ua"]);
+    for (op, path, value) in [
+        ("replace", r#"members[value eq "zzz"].value"#, json!("yyy")),
+        ("replace", r#"members[value eq "nope"].display"#, json!("x")),
+        ("add", r#"members[value eq "qqq"]"#, json!({"display": "Q"})),
+        ("add", r#"members[value eq "qqq"].display"#, json!("Q")),
+        ("replace", r#"members[type eq "User"].value"#, json!("u9")),
+    ] {
+        refused_everywhere(&g, "Group", &one_op(op, path, value), ScimType::NoTarget);
+    }
+}
+
+/// Regression (tester report F1): the element create_on_filter_miss builds must be the one the
+/// filter describes. A filter on `value` selects an existing value, never a slot to fill
+/// (`emails[value eq "b@x"].primary`); a write that contradicts the filter's `eq` term
+/// (`emails[type eq "home"].type` = "other") would create a value the filter does not match.
+/// Both are `noTarget` (RFC 7644 §3.5.2.3) in every preset.
+#[test]
+fn create_on_filter_miss_creates_only_what_the_filter_describes() {
+    let u = user();
+    for (op, path, value) in [
+        (
+            "add",
+            r#"emails[value eq "b@x.example"].primary"#,
+            json!(true),
+        ),
+        (
+            "replace",
+            r#"emails[value eq "b@x.example"]"#,
+            json!({"type": "home"}),
+        ),
+        (
+            "add",
+            r#"emails[type eq "home" and value eq "b@x.example"].display"#,
+            json!("B"),
+        ),
+        ("add", r#"emails[type eq "home"].type"#, json!("other")),
+        (
+            "add",
+            r#"emails[type eq "home"]"#,
+            json!({"type": "other", "value": "h@x.example"}),
+        ),
+    ] {
+        refused_everywhere(&u, "User", &one_op(op, path, value), ScimType::NoTarget);
+    }
+    // Repeating the filter's own value (per caseExact) is no contradiction.
+    let body = one_op(
+        "add",
+        r#"emails[type eq "home"]"#,
+        json!({"type": "Home", "value": "h@x.example"}),
+    );
+    let mut r = u.clone();
+    run_with(
+        &mut r,
+        "User",
+        &body,
+        &PatchOptions::preset(Preset::Lenient),
+    )
+    .unwrap();
+    assert_eq!(
+        r["emails"][1],
+        json!({"type": "Home", "value": "h@x.example"})
+    );
+}
+
+/// Entra's create-on-absent shapes (shared case 11, the `entra-add-work-email-creates-entry`
+/// scenario) still create the typed slot under the presets with the switch.
+#[test]
+fn create_on_filter_miss_keeps_entra_typed_slots() {
+    let mut u = user();
+    u.as_object_mut().unwrap().remove("emails");
+    u.as_object_mut().unwrap().remove("phoneNumbers");
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+        {"op": "Add", "path": "emails[type eq \"work\"].value", "value": "ada@work.example"},
+        {"op": "replace", "path": "addresses[type eq \"work\"].streetAddress", "value": "1 Main St"},
+        {"op": "replace", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "+1 555 0101"},
+        {"op": "add", "path": "roles[primary eq true].value", "value": "Admin"}]});
+    for preset in [Preset::Entra, Preset::EntraLegacy, Preset::Lenient] {
+        let mut r = u.clone();
+        run_with(&mut r, "User", &body, &PatchOptions::preset(preset))
+            .unwrap_or_else(|e| panic!("{preset}: {e}"));
+        assert_eq!(
+            r["emails"],
+            json!([{"type": "work", "value": "ada@work.example"}])
+        );
+        assert_eq!(
+            r["addresses"],
+            json!([{"type": "work", "streetAddress": "1 Main St"}])
+        );
+        assert_eq!(
+            r["phoneNumbers"],
+            json!([{"type": "mobile", "value": "+1 555 0101"}])
+        );
+        assert_eq!(r["roles"], json!([{"value": "Admin"}]));
+    }
 }
 
 /// clear_with_empty: `replace manager ""` and `""` per path.

@@ -129,7 +129,7 @@ fn op_strategy() -> impl Strategy<Value = PatchOperation> {
             let path = PATHS[path];
             PatchOperation {
                 op,
-                op_is_rfc_spelling: rfc,
+                op_sent: (!rfc).then(|| op.as_str().to_uppercase()),
                 path: (!path.is_empty()).then(|| path.to_owned()),
                 value: value.map(|i| values()[i].clone()),
             }
@@ -196,7 +196,7 @@ proptest! {
 fn replace_unknown_attribute_with_empty_array_stores_nothing() {
     let op = PatchOperation {
         op: PatchOpKind::Replace,
-        op_is_rfc_spelling: false,
+        op_sent: Some("Replace".into()),
         path: Some("active".into()),
         value: Some(json!([])),
     };
@@ -209,7 +209,7 @@ fn replace_unknown_attribute_with_empty_array_stores_nothing() {
 fn adding_objects_to_schemas_is_refused() {
     let op = PatchOperation {
         op: PatchOpKind::Add,
-        op_is_rfc_spelling: true,
+        op_sent: None,
         path: Some("schemas".into()),
         value: Some(json!([{"value": "u0"}, {"value": "u3meta"}, {"value": "u3"}])),
     };

@@ -209,6 +209,30 @@ impl AttributeDef {
     pub fn is_complex(&self) -> bool {
         self.kind == AttributeType::Complex
     }
+
+    /// Whether `a` and `b` are the same value of this attribute: strings compare per
+    /// `caseExact` (RFC 7643 §2.2; case-insensitively when false), everything else as JSON.
+    /// The comparison the immutability rules use (RFC 7644 §3.5.1, §3.5.2).
+    ///
+    /// ```
+    /// use scimkit_schema::{AttributeDef, AttributeType};
+    /// use serde_json::json;
+    ///
+    /// let mut display = AttributeDef::new("display", AttributeType::String);
+    /// assert!(display.same_value(&json!("Ada"), &json!("ADA")));
+    /// display.case_exact = true;
+    /// assert!(!display.same_value(&json!("Ada"), &json!("ADA")));
+    /// assert!(!display.same_value(&json!("1"), &json!(1)));
+    /// ```
+    pub fn same_value(&self, a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::String(a), Value::String(b)) if !self.case_exact => {
+                a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+            }
+            _ => a == b,
+        }
+    }
 }
 
 #[cfg(test)]

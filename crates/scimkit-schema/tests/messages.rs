@@ -20,7 +20,8 @@ fn rfc7644_3_5_2_op_names_case_insensitive_spelling_recorded() {
                           "Operations": [{"op": name, "path": "x", "value": 1}]});
         let patch = PatchOp::from_json(body.to_string().as_bytes()).unwrap();
         assert_eq!(patch.operations[0].op, kind, "{name}");
-        assert_eq!(patch.operations[0].op_is_rfc_spelling, exact, "{name}");
+        assert_eq!(patch.operations[0].op_is_rfc_spelling(), exact, "{name}");
+        assert_eq!(patch.operations[0].op_as_sent(), name, "echoed as sent");
         let written = serde_json::to_value(&patch).unwrap();
         assert_eq!(written["Operations"][0]["op"], kind.as_str());
     }

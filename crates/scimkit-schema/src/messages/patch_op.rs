@@ -39,19 +39,22 @@ impl PatchOpKind {
 
 /// One PATCH operation (RFC 7644 §3.5.2).
 ///
-/// `op` is read case-insensitively (Entra sends `"Replace"`); `op_is_rfc_spelling` records
-/// whether it was spelled exactly as the RFC does (lowercase), so a strict PATCH preset can
-/// refuse `"Add"`. `path` stays text: parsing it is the filter crate's job. `value` keeps an
-/// explicit `null` apart from an absent value (`Some(Value::Null)` vs `None`).
+/// `op` is read case-insensitively (Entra sends `"Replace"`); `op_sent` keeps any other
+/// spelling as the client sent it, so a strict PATCH preset can refuse `"Add"`
+/// ([`op_is_rfc_spelling`](Self::op_is_rfc_spelling)) and error details can quote the request
+/// ([`op_as_sent`](Self::op_as_sent)). `path` stays text: parsing it is the filter crate's
+/// job. `value` keeps an explicit `null` apart from an absent value (`Some(Value::Null)` vs
+/// `None`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "WireOperation")]
 pub struct PatchOperation {
     /// The operation.
     pub op: PatchOpKind,
-    /// Whether `op` was sent exactly as `"add"`, `"remove"` or `"replace"`. Not serialized:
-    /// this crate always writes the RFC spelling.
+    /// The `op` text as sent when it is not the RFC's lowercase spelling (`Some("Replace")`);
+    /// `None` for `"add"`, `"remove"`, `"replace"` and for operations built in code. Not
+    /// serialized: this crate always writes the RFC spelling.
     #[serde(skip)]
-    pub op_is_rfc_spelling: bool,
+    pub op_sent: Option<String>,
     /// The attribute path (RFC 7644 §3.5.2 Figure 7), unparsed; optional for add and replace.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -65,10 +68,33 @@ impl PatchOperation {
     pub fn new(op: PatchOpKind, path: Option<String>, value: Option<Value>) -> PatchOperation {
         PatchOperation {
             op,
-            op_is_rfc_spelling: true,
+            op_sent: None,
             path,
             value,
         }
+    }
+
+    /// Whether `op` was sent exactly as `"add"`, `"remove"` or `"replace"` (RFC 7644
+    /// §3.5.2).
+    pub fn op_is_rfc_spelling(&self) -> bool {
+        self.op_sent
+            .as_deref()
+            .is_none_or(|sent| sent == self.op.as_str())
+    }
+
+    /// The `op` as the client spelled it (`"Replace"`), for error details that quote the
+    /// request; the RFC spelling when it was sent that way or built in code.
+    ///
+    /// ```
+    /// use scimkit_schema::PatchOp;
+    ///
+    /// let patch = PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    ///   "Operations": [{"op": "Replace", "path": "active", "value": false}, {"op": "add", "value": {}}]}"#).unwrap();
+    /// assert_eq!(patch.operations[0].op_as_sent(), "Replace");
+    /// assert_eq!(patch.operations[1].op_as_sent(), "add");
+    /// ```
+    pub fn op_as_sent(&self) -> &str {
+        self.op_sent.as_deref().unwrap_or(self.op.as_str())
     }
 }
 
@@ -97,7 +123,7 @@ impl TryFrom<WireOperation> for PatchOperation {
         })?;
         Ok(PatchOperation {
             op,
-            op_is_rfc_spelling: wire.op == op.as_str(),
+            op_sent: (wire.op != op.as_str()).then_some(wire.op),
             path: wire.path,
             value: wire.value,
         })
@@ -114,7 +140,7 @@ impl TryFrom<WireOperation> for PatchOperation {
 ///   "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}"#).unwrap();
 /// let op = &patch.operations[0];
 /// assert_eq!(op.op, PatchOpKind::Replace);
-/// assert!(!op.op_is_rfc_spelling);
+/// assert!(!op.op_is_rfc_spelling());
 /// assert_eq!(op.path.as_deref(), Some("active"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -65,7 +65,7 @@ impl Checker<'_> {
             Mutability::Immutable => {
                 if let Some(old) = old {
                     let changed = match new {
-                        Some(new) => !same_value(def, new, old),
+                        Some(new) => !def.same_value(new, old),
                         None => patch,
                     };
                     if changed {
@@ -77,7 +77,7 @@ impl Checker<'_> {
             }
             Mutability::ReadOnly if patch => {
                 let changed = match (new, old) {
-                    (Some(new), Some(old)) => !same_value(def, new, old),
+                    (Some(new), Some(old)) => !def.same_value(new, old),
                     (None, None) => false,
                     _ => true,
                 };
@@ -113,15 +113,5 @@ fn has_value(value: &Value) -> bool {
         Value::Array(items) => !items.is_empty(),
         Value::Object(object) => !object.is_empty(),
         _ => true,
-    }
-}
-
-/// Equality per the attribute's `caseExact` (RFC 7643 §2.2); everything else as JSON.
-fn same_value(def: &AttributeDef, a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::String(a), Value::String(b)) if !def.case_exact => {
-            a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
-        }
-        _ => a == b,
     }
 }
