@@ -612,12 +612,13 @@ impl<'a> Engine<'a> {
             for sub in &def.sub_attributes {
                 let (old_v, new_v) = (old_object.get(&sub.name), new_object.get(&sub.name));
                 if let (Some(old_v), Some(new_v)) = (old_v, new_v)
+                    && sub.mutability == Mutability::Immutable
                     && has_value(old_v)
                     && old_v != new_v
                     && sub.same_value(old_v, new_v)
                 {
-                    // The same value per caseExact (RFC 7643 §2.2): no change, the stored
-                    // spelling stays (an immutable sub-attribute keeps its value).
+                    // The same value per caseExact (RFC 7643 §2.2): an immutable
+                    // sub-attribute keeps its value, spelling included.
                     new_object.insert(sub.name.clone(), old_v.clone());
                     continue;
                 }

@@ -75,6 +75,19 @@ fn immutable_member_sub_attribute_without_a_value_may_be_set_once() {
         assert!(!outcome.changed(), "{preset}");
         assert_eq!(g, group(), "{preset}: stored spelling kept");
     }
+    // A readWrite sub-attribute takes the new spelling.
+    let mut u = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "u1",
+        "userName": "ada", "emails": [{"type": "work", "value": "ada@acme.example"}]});
+    let respell = ops(
+        json!([{"op": "replace", "path": "emails[type eq \"work\"].value",
+        "value": "ada@ACME.example"}]),
+    );
+    assert!(
+        run(&mut u, "User", &respell, Preset::Strict)
+            .unwrap()
+            .changed()
+    );
+    assert_eq!(u["emails"][0]["value"], json!("ada@ACME.example"));
 }
 
 /// IdP member adds that send `display` with `value` (Entra, Okta): an existing member is the
