@@ -276,6 +276,10 @@ impl<'a> Engine<'a> {
             )));
         };
         for (key, v) in object {
+            if schema.ignores_key(&key) {
+                // `schemas` repeated inside the extension (scim2-models) is not data.
+                continue;
+            }
             let reference = scimkit_schema::AttrRef {
                 urn: Some(&schema.id),
                 name: &key,
@@ -284,6 +288,12 @@ impl<'a> Engine<'a> {
             match self.registry.resolve(self.resource_type, reference) {
                 Ok(scimkit_schema::Resolved::Attribute(attr)) => {
                     self.write_attr(res, kind, &attr, v)?;
+                }
+                _ if !scimkit_schema::is_attr_name(&key) => {
+                    return Err(ScimError::invalid_value(format!(
+                        "extension {:?}: {key:?} is not an attribute name (RFC 7643 §2.1)",
+                        schema.id
+                    )));
                 }
                 _ if self.options.compat.unknown_attributes
                     == scimkit_schema::UnknownAttributes::Keep =>
@@ -676,7 +686,7 @@ impl<'a> Engine<'a> {
             return Err(no_target(""));
         }
         let pairs = eq_pairs(&f.filter, def).ok_or_else(|| no_target(""))?;
-        if def.sub_attribute("$ref").is_some() {
+        if def.refers_to_resources() {
             return Err(no_target(&format!(
                 "; the values of {path} refer to other resources and are added only by naming \
                  them: add {path} [{{\"value\": \"...\"}}]"

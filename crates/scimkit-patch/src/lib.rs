@@ -77,6 +77,12 @@
 //! - **Path-less add / replace** applies each key of `value` as if it were the path:
 //!   multi-valued attributes are appended to (add) or replaced whole (replace); complex
 //!   attributes and extension objects merge, leaving sub-attributes not given unchanged.
+//!   A key that is neither an attribute name (RFC 7643 §2.1) nor a path is `invalidValue`
+//!   in every preset; a path key (`name.givenName`, `emails[type eq "work"].value`) needs
+//!   [`PatchOptions::pathless_attr_paths`].
+//! - **`schemas` inside an extension value** (`{"schemas": [...], "employeeNumber": "42"}`,
+//!   as scim2-tester sends it) is ignored in every preset: `schemas` belongs to the resource
+//!   (RFC 7643 §3), and the resource's own list follows what the extensions hold.
 //! - **Unassigning.** `replace` with `null` unassigns (RFC 7643 §2.5); so does `[]` for a
 //!   multi-valued attribute. An attribute left with no value (`[]`, `{}`) is removed from the
 //!   JSON, and so is an extension object left empty, whose URN then leaves `schemas`; writing

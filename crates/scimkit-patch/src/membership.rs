@@ -272,14 +272,18 @@ impl Planner<'_> {
         };
         let mut ours: Option<(String, Value)> = None;
         for (key, value) in object {
-            if let Ok((Target::Attr(attr), _)) =
-                key_target(key, self.registry, self.resource_type, self.options)
-                && self.is_ours(&attr)
-            {
-                if attr.sub_attribute.is_some() || ours.is_some() {
+            match key_target(key, self.registry, self.resource_type, self.options) {
+                Ok((Target::Attr(attr), _)) if self.is_ours(&attr) => {
+                    if attr.sub_attribute.is_some() || ours.is_some() {
+                        return Ok(Step::NeedsResource);
+                    }
+                    ours = Some((key.clone(), value.clone()));
+                }
+                // A filtered key (`members[value eq "u1"].display`) needs the stored values.
+                Ok((Target::Filtered(f), _)) if self.is_ours(&f.attr) => {
                     return Ok(Step::NeedsResource);
                 }
-                ours = Some((key.clone(), value.clone()));
+                _ => {}
             }
         }
         let Some((key, value)) = ours else {

@@ -18,7 +18,7 @@ pub const DEFAULT_MAX_OPERATIONS: usize = 1_000;
 /// | [`op_case_insensitive`](Self::op_case_insensitive) | `"Add"`, `"Replace"`, `"Remove"` | Entra ID (both dialects) |
 /// | [`compat`](Self::compat)`.string_booleans` | `"True"` / `"False"` for `boolean` attributes only | Entra ID without `aadOptscim062020` |
 /// | [`compat`](Self::compat)`.manager_as_string` | enterprise `manager` as a bare id string (`""` = no manager) | Entra ID |
-/// | [`pathless_attr_paths`](Self::pathless_attr_paths) | path-less value keys that are paths: `name.givenName`, `urn:...:User:employeeNumber` | Entra ID with `aadOptscim062020` |
+/// | [`pathless_attr_paths`](Self::pathless_attr_paths) | path-less value keys that are paths: `name.givenName`, `urn:...:User:employeeNumber`, `emails[type eq "work"].value` | Entra ID with `aadOptscim062020` |
 /// | [`remove_value_list`](Self::remove_value_list) | `remove` with a `value` list removes only the listed values, matched on `value` | Entra ID without `aadOptscim062020` |
 /// | [`create_on_filter_miss`](Self::create_on_filter_miss) | add / replace through an `eq` filter that matches nothing creates the element the filter describes (not through a filter on `value`, never a Group member) | Entra ID (`emails[type eq "work"].value`) |
 /// | [`clear_with_empty`](Self::clear_with_empty) | add / replace with `""` or `null` clears the attribute | Entra ID (gallery validator) |
@@ -61,7 +61,9 @@ pub struct PatchOptions {
     /// each operation's `value` once its path is resolved: `string_booleans`,
     /// `manager_as_string`, `extra_schema_uris` and the unknown-attribute policy
     /// (`Reject` refuses unknown sub-attributes in values and unknown path-less keys with
-    /// 400 `invalidPath`; `Keep` stores unknown path-less keys as sent).
+    /// 400 `invalidPath`; `Keep` stores unknown path-less keys as sent when they are
+    /// attribute names: a key that can never be one, such as `""` or `"a b"` (RFC 7643 §2.1
+    /// `ATTRNAME`), is 400 `invalidValue` under every policy).
     pub compat: Compat,
     /// Parsing options for `path` (limits, and Entra's `attr[filter].sub op value` form inside
     /// filters).
@@ -70,9 +72,12 @@ pub struct PatchOptions {
     /// (RFC 7644 §3.5.2), anything else is 400 `invalidSyntax`.
     pub op_case_insensitive: bool,
     /// In a path-less `add` / `replace`, a key of `value` that is an attribute path rather than
-    /// an attribute name (`"name.givenName"`, `"urn:...:enterprise:2.0:User:department"`) is
-    /// applied as if it were the operation's `path`. Off: such a key is 400 `invalidValue`
-    /// (RFC 7644 §3.5.2.1 and §3.5.2.3 describe `value` as a set of attributes). Extension
+    /// an attribute name (`"name.givenName"`, `"urn:...:enterprise:2.0:User:department"`, or
+    /// a path with a value filter, `"emails[type eq \"work\"].value"`) is applied as if it
+    /// were the operation's `path`, with the same rules (a filter matching nothing is
+    /// `noTarget` unless [`create_on_filter_miss`](Self::create_on_filter_miss) creates the
+    /// value). Off: such a key is 400 `invalidValue` (RFC 7644 §3.5.2.1 and §3.5.2.3 describe
+    /// `value` as a set of attributes), never stored as an attribute of that name. Extension
     /// objects keyed by their URN (RFC 7643 §3.3) are always accepted.
     pub pathless_attr_paths: bool,
     /// `remove` with a `value` on a multi-valued attribute removes only the listed values,

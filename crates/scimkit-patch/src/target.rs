@@ -107,7 +107,13 @@ pub(crate) fn parse_target<'r>(
 }
 
 /// Resolves a key of a path-less `add` / `replace` value. Returns the target and whether the
-/// key was an attribute *path* (dotted or URN-qualified) rather than a name.
+/// key was an attribute *path* (dotted, URN-qualified, or with a value filter such as
+/// `emails[type eq "work"].value`) rather than a name.
+///
+/// # Errors
+/// 400 `invalidValue` when the key is neither an attribute name (RFC 7643 §2.1) nor a PATCH
+/// path (RFC 7644 §3.5.2 Figure 7), whatever the unknown-attribute policy: such a key could
+/// only be stored verbatim, as junk; errors of a filtered path as for an operation's `path`.
 pub(crate) fn key_target<'r>(
     key: &str,
     registry: &'r SchemaRegistry,
@@ -117,14 +123,17 @@ pub(crate) fn key_target<'r>(
     let reference = match AttrRef::parse(key) {
         Ok(r) => r,
         Err(_) => {
-            return match options.compat.unknown_attributes {
-                UnknownAttributes::Keep if !key.is_empty() => {
-                    Ok((Target::Unknown(key.to_owned()), false))
-                }
-                _ => Err(ScimError::invalid_value(format!(
-                    "{key:?} is not an attribute name (RFC 7643 §2.1)"
-                ))),
-            };
+            let filtered = options
+                .filter
+                .parse_patch_path(key)
+                .is_ok_and(|p| p.filter.is_some());
+            if filtered {
+                let target = parse_target(key, registry, resource_type, options)?;
+                return Ok((target, true));
+            }
+            return Err(ScimError::invalid_value(format!(
+                "{key:?} is not an attribute name (RFC 7643 §2.1) nor an attribute path"
+            )));
         }
     };
     match registry.resolve(resource_type, reference) {

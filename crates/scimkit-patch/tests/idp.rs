@@ -194,6 +194,134 @@ fn switch_pathless_attr_paths() {
     );
 }
 
+/// Regression (tester report F13): lenient acknowledged a path-less replace keyed by a
+/// filtered path, left the email unchanged and stored a top-level attribute literally named
+/// `emails[type eq "work"].value` (a silent lost update). With pathless_attr_paths the key is
+/// applied as the operation's path (RFC 7644 §3.5.2 Figure 7), create-on-absent rules
+/// included; without it the key is 400 `invalidValue` and nothing is stored.
+#[test]
+fn pathless_filtered_path_keys_apply_as_paths_or_are_refused() {
+    for op in ["replace", "add"] {
+        let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": op, "value": {"emails[type eq \"work\"].value": "new@x.example"}}]});
+        let r = switch_test(
+            &user(),
+            "User",
+            &b,
+            &strict_with(|o| o.pathless_attr_paths = true),
+            &strict_with(|_| {}),
+            ScimType::InvalidValue,
+        );
+        assert_eq!(
+            r["emails"],
+            json!([{"type": "work", "value": "new@x.example", "primary": true}]),
+            "{op}"
+        );
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert!(keys.iter().all(|k| !k.contains('[')), "{keys:?}");
+        for preset in [Preset::Strict, Preset::EntraLegacy, Preset::Okta] {
+            refused_everywhere_but(&user(), &b, preset);
+        }
+        // Entra and lenient also create the typed slot when it is missing, as for a path.
+        let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": op, "value": {"phoneNumbers[type eq \"work\"].value": "+1 555 0199"}}]});
+        for preset in [Preset::Entra, Preset::Lenient] {
+            let mut r = user();
+            run_with(&mut r, "User", &b, &PatchOptions::preset(preset)).unwrap();
+            assert_eq!(
+                r["phoneNumbers"],
+                json!([{"type": "mobile", "value": "+1 555 0100"}, {"type": "work", "value": "+1 555 0199"}])
+            );
+        }
+    }
+    // The same narrowing as a path: never a member, never through a filter on value.
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "value": {"members[value eq \"zzz\"].value": "yyy"}}]});
+    let mut g = group(&["ua"]);
+    let err = run_with(&mut g, "Group", &b, &PatchOptions::default()).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::NoTarget));
+    assert_eq!(g, group(&["ua"]));
+}
+
+/// `preset` refuses `body` on `resource` with `invalidValue`, leaving it unchanged.
+fn refused_everywhere_but(resource: &Value, body: &Value, preset: Preset) {
+    let mut r = resource.clone();
+    let err = run_with(&mut r, "User", body, &PatchOptions::preset(preset)).unwrap_err();
+    assert_eq!(
+        err.scim_type,
+        Some(ScimType::InvalidValue),
+        "{preset}: {err}"
+    );
+    assert_eq!(&r, resource);
+}
+
+/// Regression (tester report F13): keys that can never be attribute names (RFC 7643 §2.1
+/// `ATTRNAME`: `""`, `"a b"`, `"x[y]"`) were stored verbatim under unknown-attribute `Keep`;
+/// they are 400 `invalidValue` in every preset, at the top level and inside an extension.
+/// Well-formed unknown names keep the preset's behaviour.
+#[test]
+fn keys_that_are_not_attribute_names_are_refused_in_every_preset() {
+    for key in ["", "a b", "x[y]", "1st"] {
+        let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "value": {"title": "T", key: "v"}}]});
+        refused_everywhere(&user(), "User", &b, ScimType::InvalidValue);
+        let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": ENTERPRISE, "value": {key: "v"}}]});
+        refused_everywhere(&user(), "User", &b, ScimType::InvalidValue);
+    }
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "add", "value": {"x-custom": "v"}}]});
+    let mut r = user();
+    run_with(&mut r, "User", &b, &PatchOptions::default()).unwrap();
+    assert_eq!(r["x-custom"], json!("v"));
+}
+
+/// Regression (tester report F6): scim2-tester adds the enterprise extension with its URN list
+/// repeated inside (`{"schemas": [...], "employeeNumber": "42"}`); strict refused it (no
+/// attribute "schemas") and lenient stored `schemas` inside the extension. RFC 7643 §3:
+/// `schemas` belongs to the resource, so the inner copy is ignored in every preset.
+#[test]
+fn schemas_inside_an_extension_value_is_ignored_in_every_preset() {
+    let ext = json!({"schemas": [ENTERPRISE], "employeeNumber": "42"});
+    for body in [
+        one_op("add", ENTERPRISE, ext.clone()),
+        one_op("replace", ENTERPRISE, ext.clone()),
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "value": {ENTERPRISE: ext.clone()}}]}),
+    ] {
+        for preset in Preset::ALL {
+            let mut r = user();
+            run_with(&mut r, "User", &body, &PatchOptions::preset(preset))
+                .unwrap_or_else(|e| panic!("{preset}: {e}"));
+            assert_eq!(
+                r[ENTERPRISE],
+                json!({"employeeNumber": "42", "department": "Research", "manager": {"value": "boss"}}),
+                "{preset}"
+            );
+        }
+    }
+}
+
+/// Regression (tester report F3): `add members [{"display": "x"}]` stored a member without
+/// `value`, even under strict. RFC 7643 §4.2: `value` is the member's id; 400 `invalidValue`
+/// in every preset, also through replace and a path-less value.
+#[test]
+fn a_member_without_value_is_refused_in_every_preset() {
+    for body in [
+        one_op("add", "members", json!([{"display": "x"}])),
+        one_op("add", "members", json!({"value": ""})),
+        one_op(
+            "replace",
+            "members",
+            json!([{"value": "ua"}, {"display": "x"}]),
+        ),
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "value": {"members": [{"type": "User"}]}}]}),
+    ] {
+        refused_everywhere(&group(&["ua"]), "Group", &body, ScimType::InvalidValue);
+    }
+}
+
 /// remove_value_list: legacy `Remove members` with `[{"$ref": null, "value": id}]`.
 #[test]
 fn switch_remove_value_list() {

@@ -134,6 +134,19 @@ fn plans_report_the_errors_apply_reports() {
             Preset::Lenient,
             ScimType::InvalidPath,
         ),
+        // Tester report F3: a member without `value` (RFC 7643 §4.2).
+        (
+            ops(json!([{"op": "add", "path": "members", "value": [{"display": "x"}]}])),
+            Preset::Strict,
+            ScimType::InvalidValue,
+        ),
+        (
+            ops(
+                json!([{"op": "replace", "path": "members", "value": [{"value": "u1"}, {"value": ""}]}]),
+            ),
+            Preset::Lenient,
+            ScimType::InvalidValue,
+        ),
     ];
     for (body, preset, scim_type) in cases {
         let options = PatchOptions::preset(preset);
@@ -154,15 +167,22 @@ fn plans_report_the_errors_apply_reports() {
 fn requests_that_need_the_stored_values_fall_back() {
     let registry = registry();
     let groups = registry.resource_type("Group").unwrap();
-    let body = ops(
-        json!([{"op": "replace", "path": "members[value eq \"u1\"]", "value": {"value": "u1"}}]),
-    );
-    let plan = plan_membership(
-        &patch(&body),
-        &registry,
-        groups,
-        "members",
-        &PatchOptions::default(),
-    );
-    assert!(plan.unwrap().is_none());
+    for body in [
+        ops(
+            json!([{"op": "replace", "path": "members[value eq \"u1\"]", "value": {"value": "u1"}}]),
+        ),
+        // A path-less key that is a filtered path into members (lenient applies it as a path).
+        ops(
+            json!([{"op": "add", "value": {"displayName": "S", "members[value eq \"u2\"].display": "Bo"}}]),
+        ),
+    ] {
+        let plan = plan_membership(
+            &patch(&body),
+            &registry,
+            groups,
+            "members",
+            &PatchOptions::default(),
+        );
+        assert!(plan.unwrap().is_none(), "{body}");
+    }
 }

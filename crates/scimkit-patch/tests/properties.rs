@@ -82,6 +82,7 @@ const PATHS: &[&str] = &[
     "members",
     "members[value eq \"u1\"]",
     "members[value eq \"u1\"].display",
+    "members[type eq \"User\"].value",
     "displayName",
     "nope",
     "urn:x:y",
@@ -114,6 +115,10 @@ fn values() -> Vec<Value> {
         json!({"department": "Ops"}),
         json!([{"primary": true}, {"primary": true}]),
         json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter": "CC"}),
+        json!({"emails[type eq \"work\"].value": "w@x.org", "members[value eq \"u9\"].display": "N"}),
+        json!({"schemas": [ENTERPRISE], "department": "Ops"}),
+        json!({"a b": 1, "title": "Y"}),
+        json!([{"display": "no value"}]),
     ]
 }
 

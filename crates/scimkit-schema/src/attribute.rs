@@ -210,6 +210,25 @@ impl AttributeDef {
         self.kind == AttributeType::Complex
     }
 
+    /// Whether this multi-valued complex attribute lists other resources: it has a `$ref`
+    /// sub-attribute (RFC 7643 §2.4), and each value names its resource by `value`, the
+    /// resource's `id`. Group `members` (RFC 7643 §4.2) and User `groups` (§4.1.2) are.
+    ///
+    /// ```
+    /// use scimkit_schema::{Resolved, SchemaRegistry};
+    ///
+    /// let registry = SchemaRegistry::core();
+    /// let attr = |rt: &str, name: &str| match registry.resolve_str(registry.resource_type(rt).unwrap(), name) {
+    ///     Ok(Resolved::Attribute(a)) => a.attribute.clone(),
+    ///     _ => unreachable!(),
+    /// };
+    /// assert!(attr("Group", "members").refers_to_resources());
+    /// assert!(!attr("User", "emails").refers_to_resources());
+    /// ```
+    pub fn refers_to_resources(&self) -> bool {
+        self.multi_valued && self.is_complex() && self.sub_attribute("$ref").is_some()
+    }
+
     /// Whether `a` and `b` are the same value of this attribute: strings compare per
     /// `caseExact` (RFC 7643 §2.2; case-insensitively when false), everything else as JSON.
     /// The comparison the immutability rules use (RFC 7644 §3.5.1, §3.5.2).

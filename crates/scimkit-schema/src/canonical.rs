@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::attr_ref::AttrRef;
 use crate::attribute::AttributeDef;
 use crate::coerce::coerce_shallow;
-use crate::compat::{Compat, UnknownAttributes};
+use crate::compat::Compat;
 use crate::error::ScimError;
 use crate::layout::{Layout, TopKey, find, resource_object};
 use crate::location::Loc;
@@ -27,8 +27,14 @@ use crate::resource_type::ResourceType;
 ///   object (created if absent) or the complex attribute (merged with its other
 ///   sub-attributes);
 /// - the coercions `compat` enables are applied ([`coerce_value`](crate::coerce_value));
+/// - a `schemas` key inside an extension object is dropped ([`Schema::ignores_key`](crate::Schema::ignores_key)):
+///   `schemas` belongs to the resource, and the copy some clients repeat inside the
+///   extension (scim2-models) is not data;
 /// - unknown attributes are kept as sent, or refused if `compat.unknown_attributes` is
-///   [`UnknownAttributes::Reject`].
+///   [`UnknownAttributes::Reject`](crate::UnknownAttributes::Reject); a key that can never
+///   be an attribute name (`""`, `"a b"`, `"emails[type eq \"work\"].value"`: not an
+///   `ATTRNAME`, RFC 7643 §2.1, nor at the top level an attribute path, RFC 7644 §3.10) is
+///   refused whatever the policy.
 ///
 /// Values are not type-checked here; run [`validate`](crate::validate) next (or
 /// [`ingest`](crate::ingest), which does both). Idempotent: canonicalising a canonical
@@ -38,8 +44,9 @@ use crate::resource_type::ResourceType;
 /// 400 `invalidSyntax` when `resource` is not an object, when one attribute is given twice
 /// under different spellings (e.g. `userName` and `USERNAME`, or `name` holding `givenName`
 /// and a key `name.givenName`), when an extension key holds something other than an object
-/// or `null`, when a dotted key names a sub-attribute of a multi-valued attribute, or when an
-/// unknown attribute is refused. The `detail` names the attribute.
+/// or `null`, when a dotted key names a sub-attribute of a multi-valued attribute, when a key
+/// can never be an attribute name, or when an unknown attribute is refused. The `detail`
+/// names the attribute or key.
 ///
 /// ```
 /// use scimkit_schema::{canonicalize, Compat, SchemaRegistry};
@@ -102,12 +109,15 @@ fn canonicalize_top(
                 }
                 let loc = Loc::Extension(&schema.id);
                 match value {
-                    Value::Object(inner) => canonicalize_members(
-                        inner,
-                        |name| find(&schema.attributes, name),
-                        compat,
-                        &loc,
-                    )?,
+                    Value::Object(inner) => {
+                        inner.retain(|key, _| !schema.ignores_key(key));
+                        canonicalize_members(
+                            inner,
+                            |name| find(&schema.attributes, name),
+                            compat,
+                            &loc,
+                        )?
+                    }
                     Value::Null => {}
                     _ => {
                         return Err(ScimError::invalid_syntax(format!(
@@ -126,7 +136,7 @@ fn canonicalize_top(
                 if moved {
                     moves.push(key.clone());
                 } else {
-                    unknown(compat, &Loc::Attr(&Loc::Root, key))?;
+                    compat.unknown_key(&Loc::Root, key)?;
                 }
             }
         }
@@ -290,7 +300,7 @@ fn canonicalize_members<'d>(
                 }
                 canonicalize_in(def, value, compat, &Loc::Attr(loc, &def.name))?;
             }
-            None => unknown(compat, &Loc::Attr(loc, key))?,
+            None => compat.unknown_key(loc, key)?,
         }
     }
     for (from, to) in renames {
@@ -319,15 +329,6 @@ fn rename(
         object.shift_insert(index, to.to_owned(), value);
     }
     Ok(())
-}
-
-fn unknown(compat: &Compat, loc: &Loc<'_>) -> Result<(), ScimError> {
-    match compat.unknown_attributes {
-        UnknownAttributes::Keep => Ok(()),
-        UnknownAttributes::Reject => Err(ScimError::invalid_syntax(format!(
-            "attribute {loc} is not defined by the resource type's schemas (RFC 7643 §3)"
-        ))),
-    }
 }
 
 fn canonicalize_schema_uris(registry: &SchemaRegistry, value: &mut Value) {

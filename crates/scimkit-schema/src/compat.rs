@@ -1,6 +1,15 @@
 //! Named compatibility options for real identity providers, and the unknown-attribute policy.
 
+use crate::attr_ref::{AttrRef, is_attr_name};
+use crate::error::ScimError;
+use crate::location::Loc;
+
 /// What to do with an attribute that no schema of the resource type defines.
+///
+/// Only for keys that could be attribute names: a key that never can (not an `ATTRNAME`,
+/// RFC 7643 §2.1, e.g. `""`, `"a b"`, `"emails[type eq \"work\"].value"`; at the top level
+/// not an attribute path in RFC 7644 §3.10 notation either) is refused with 400
+/// `invalidSyntax` under every policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum UnknownAttributes {
     /// Keep it as sent (spelling and value untouched) and do not validate it. The default:
@@ -81,6 +90,33 @@ impl Compat {
             manager_as_string: true,
             extra_schema_uris: true,
             unknown_attributes: UnknownAttributes::Keep,
+        }
+    }
+
+    /// The rule for `key`, a member of `parent` (the resource, an extension object or a
+    /// complex value) that no schema defines: refused if it can never be an attribute name,
+    /// otherwise kept or refused per [`unknown_attributes`](Self::unknown_attributes).
+    pub(crate) fn unknown_key(&self, parent: &Loc<'_>, key: &str) -> Result<(), ScimError> {
+        let well_formed = match parent {
+            Loc::Root => AttrRef::parse(key).is_ok(),
+            _ => is_attr_name(key),
+        };
+        if !well_formed {
+            let within = match parent {
+                Loc::Root => String::new(),
+                _ => format!(" in {parent}"),
+            };
+            return Err(ScimError::invalid_syntax(format!(
+                "key {key:?}{within} is not an attribute name (RFC 7643 §2.1: ALPHA followed by \
+                 ALPHA, DIGIT, \"-\", \"_\" or \"$\") and is never stored"
+            )));
+        }
+        match self.unknown_attributes {
+            UnknownAttributes::Keep => Ok(()),
+            UnknownAttributes::Reject => Err(ScimError::invalid_syntax(format!(
+                "attribute {} is not defined by the resource type's schemas (RFC 7643 §3)",
+                Loc::Attr(parent, key)
+            ))),
         }
     }
 }

@@ -45,6 +45,24 @@ impl Schema {
         )
     }
 
+    /// Whether a key of this extension's object (RFC 7643 §3.3) is not data and is dropped:
+    /// `schemas` in any case, unless the schema defines an attribute of that name. Clients
+    /// such as scim2-models repeat the extension's URN list inside its object
+    /// (`{"schemas": [...], "employeeNumber": "42"}`); `schemas` belongs to the resource
+    /// (RFC 7643 §3), so the inner copy is never stored, in any preset.
+    ///
+    /// ```
+    /// use scimkit_schema::SchemaRegistry;
+    ///
+    /// let registry = SchemaRegistry::core();
+    /// let enterprise = registry.schema("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").unwrap();
+    /// assert!(enterprise.ignores_key("schemas") && enterprise.ignores_key("Schemas"));
+    /// assert!(!enterprise.ignores_key("employeeNumber"));
+    /// ```
+    pub fn ignores_key(&self, key: &str) -> bool {
+        key.eq_ignore_ascii_case("schemas") && self.attribute(key).is_none()
+    }
+
     /// Whether `urn` names this schema (URNs compare case-insensitively, RFC 7644 §3.10).
     pub fn is(&self, urn: &str) -> bool {
         self.id.eq_ignore_ascii_case(urn)

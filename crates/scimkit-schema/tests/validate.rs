@@ -449,3 +449,99 @@ fn rfc7643_3_3_extension_container_in_pathless_value() {
         json!({"organization": "Example Corp"})
     );
 }
+
+const COMPATS: [Compat; 3] = [Compat::strict(), Compat::rfc(), Compat::lenient()];
+
+/// Regression (tester report F13): under `UnknownAttributes::Keep` a create stored keys that
+/// can never be attribute names verbatim (`""`, `"a b"`, a filtered path). RFC 7643 §2.1
+/// `ATTRNAME`: such a key is refused with 400 `invalidSyntax` naming it, under every policy,
+/// at the top level and inside complex values and extension objects; a replace (PUT) too.
+#[test]
+fn rfc7643_2_1_keys_that_are_not_attribute_names_are_refused_everywhere() {
+    let current = user(json!({"id": "1"}));
+    for compat in &COMPATS {
+        for key in [
+            "",
+            "a b",
+            "x[y]",
+            "emails[type eq \"work\"].value",
+            "1st",
+            "name..x",
+        ] {
+            for op in [Operation::Create, Operation::Replace { current: &current }] {
+                let (t, d) = err(check("User", user(json!({key: "v"})), op, compat));
+                assert_eq!(t, ScimType::InvalidSyntax, "{key:?}");
+                assert!(d.contains(&format!("{key:?}")), "{d}");
+                assert!(d.contains("RFC 7643 §2.1"), "{d}");
+            }
+        }
+        let (_, d) = err(check(
+            "User",
+            user(json!({"name": {"givenName": "B", "a b": 1}})),
+            Operation::Create,
+            compat,
+        ));
+        assert!(d.contains("\"a b\" in name"), "{d}");
+        let (_, d) = err(check(
+            "User",
+            json!({"schemas": [urn::USER, urn::ENTERPRISE_USER], "userName": "b",
+                   urn::ENTERPRISE_USER: {"x y": 1}}),
+            Operation::Create,
+            compat,
+        ));
+        assert!(d.contains("\"x y\""), "{d}");
+    }
+    // Well-formed unknown names keep the policy's behaviour: kept under Keep.
+    let kept = check(
+        "User",
+        user(json!({"x-custom": 1})),
+        Operation::Create,
+        &Compat::lenient(),
+    )
+    .unwrap();
+    assert_eq!(kept["x-custom"], json!(1));
+}
+
+/// Regression (tester report F6): scim2-tester repeats `schemas` inside the extension object;
+/// strict refused it as an unknown attribute and lenient stored it. RFC 7643 §3: `schemas`
+/// belongs to the resource, so the inner copy is dropped under every policy.
+#[test]
+fn rfc7643_3_schemas_inside_an_extension_object_is_not_stored() {
+    for compat in &COMPATS {
+        let body = json!({"schemas": [urn::USER, urn::ENTERPRISE_USER], "userName": "b",
+            urn::ENTERPRISE_USER: {"Schemas": [urn::ENTERPRISE_USER], "employeeNumber": "42"}});
+        let stored = check("User", body, Operation::Create, compat).unwrap();
+        assert_eq!(
+            stored[urn::ENTERPRISE_USER],
+            json!({"employeeNumber": "42"})
+        );
+    }
+}
+
+/// Regression (tester report F3): a Group member without `value` (`{"display": "x"}`) was
+/// stored, even under strict. RFC 7643 §4.2: `value` is the member's id, so each member needs
+/// a non-empty string `value`: 400 `invalidValue` naming the member, on create and replace.
+/// Whether the id names an existing resource, or the group itself, is not checked here
+/// (RFC-silent; the service may check its store).
+#[test]
+fn rfc7643_4_2_a_member_needs_its_value() {
+    let current = json!({"schemas": [urn::GROUP], "displayName": "g"});
+    for compat in &COMPATS {
+        for member in [
+            json!({"display": "x"}),
+            json!({"value": ""}),
+            json!({"value": null}),
+        ] {
+            for op in [Operation::Create, Operation::Replace { current: &current }] {
+                let body = json!({"schemas": [urn::GROUP], "displayName": "g",
+                    "members": [{"value": "u1"}, member]});
+                let (t, d) = err(check("Group", body, op, compat));
+                assert_eq!(t, ScimType::InvalidValue);
+                assert!(d.starts_with("members[1] has no \"value\""), "{d}");
+            }
+        }
+        let dangling = json!({"schemas": [urn::GROUP], "displayName": "g",
+            "members": [{"value": "does-not-exist", "display": "x"}]});
+        check("Group", dangling, Operation::Create, compat).unwrap();
+    }
+}

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::attribute::{AttributeDef, AttributeType, Mutability};
-use crate::compat::{Compat, UnknownAttributes};
+use crate::compat::Compat;
 use crate::error::ScimError;
 use crate::layout::{Layout, TopKey, find, resource_object};
 use crate::location::Loc;
@@ -70,13 +70,20 @@ impl Operation<'_> {
 /// | readOnly input is ignored (removed) on create and replace | RFC 7644 §3.3, §3.5.1 | — |
 /// | immutable: a stored value may not change (replace, PATCH result) | RFC 7644 §3.5.1, §3.5.2 | `mutability` |
 /// | readOnly attributes other than `meta` unchanged by a PATCH | RFC 7644 §3.5.2 | `mutability` |
-/// | unknown attributes refused with [`UnknownAttributes::Reject`] | RFC 7643 §3 | `invalidSyntax` |
+/// | unknown attributes refused with [`UnknownAttributes::Reject`](crate::UnknownAttributes::Reject) | RFC 7643 §3 | `invalidSyntax` |
+/// | a key that can never be an attribute name (`""`, `"a b"`, `"x[y]"`) refused under every policy | RFC 7643 §2.1 | `invalidSyntax` |
+/// | each value of an attribute that lists resources (Group `members`) has a non-empty string `value`, the resource's id | RFC 7643 §2.4, §4.2 | `invalidValue` |
 ///
 /// Immutable rules compare values as JSON, strings case-insensitively unless `caseExact`.
 /// Omitting a stored immutable attribute from a PUT body is not an error: the service keeps
 /// the stored value. Elements of multi-valued attributes (e.g. Group `members`, whose
 /// sub-attributes are immutable) may be added and removed (RFC 7643 §4.2), so immutable
 /// sub-attributes are not compared element by element.
+///
+/// Not checked (RFC-silent, left to the service): whether a member's `value` is the id of an
+/// existing resource (RFC 7643 §4.2 allows members the service does not hold), and whether a
+/// Group lists itself. `validate` sees one resource; a service that wants referential
+/// integrity checks the ids against its store.
 ///
 /// # Errors
 /// As in the table; also 500 when `resource_type` uses a schema `registry` does not hold.
@@ -189,7 +196,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                TopKey::Other => self.unknown(&Loc::Attr(&Loc::Root, key))?,
+                TopKey::Other => self.compat.unknown_key(&Loc::Root, key)?,
             }
         }
         remove_positions(object, &ignored);
@@ -218,7 +225,7 @@ impl Checker<'_> {
             match find(defs, key) {
                 Some(def) if self.ignores(def) => ignored.push(position),
                 Some(def) => self.value(def, value, &Loc::Attr(loc, &def.name))?,
-                None => self.unknown(&Loc::Attr(loc, key))?,
+                None => self.compat.unknown_key(loc, key)?,
             }
         }
         remove_positions(object, &ignored);
@@ -275,6 +282,7 @@ impl Checker<'_> {
             ));
         };
         let has_primary = def.is_complex() && def.sub_attribute("primary").is_some();
+        let references = def.refers_to_resources();
         let mut primaries = 0usize;
         for (index, item) in items.iter_mut().enumerate() {
             let loc = Loc::Index(loc, index);
@@ -284,6 +292,17 @@ impl Checker<'_> {
                 )));
             }
             self.single(def, item, &loc)?;
+            let names_one = item
+                .get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|id| !id.is_empty());
+            if references && !names_one {
+                return Err(ScimError::invalid_value(format!(
+                    "{loc} has no \"value\"; each value of {} names a resource by its id in \
+                     \"value\" (RFC 7643 §2.4, §4.2)",
+                    def.name
+                )));
+            }
             if has_primary && is_primary(item) {
                 primaries += 1;
             }
@@ -313,15 +332,6 @@ impl Checker<'_> {
             self.required(object, &def.sub_attributes, loc)?;
         }
         Ok(())
-    }
-
-    fn unknown(&self, loc: &Loc<'_>) -> Result<(), ScimError> {
-        match self.compat.unknown_attributes {
-            UnknownAttributes::Keep => Ok(()),
-            UnknownAttributes::Reject => Err(ScimError::invalid_syntax(format!(
-                "attribute {loc} is not defined by the resource type's schemas (RFC 7643 §3)"
-            ))),
-        }
     }
 }
 
