@@ -390,7 +390,12 @@ impl<'a> Engine<'a> {
             });
         }
         self.check_immutable(def, slot.get(res), Some(&value), &path)?;
-        if slot.get(res) != Some(&value) {
+        // An immutable value given again (the same per caseExact) keeps its stored spelling.
+        let unchanged = match slot.get(res) {
+            Some(current) if def.mutability == Mutability::Immutable && has_value(current) => true,
+            current => current == Some(&value),
+        };
+        if !unchanged {
             self.journal.touch(res, &slot, None);
             self.journal.set(res, &slot, Some(value));
             self.dirty(Dirty::Whole(slot));

@@ -114,3 +114,40 @@ fn member_adds_with_display_and_whole_set_replace_are_not_sub_attribute_changes(
         assert_eq!(g["members"], json!([{"value": "b", "display": "Renamed"}]));
     }
 }
+
+/// The same rule for a top-level immutable attribute (a custom schema; the core schemas have
+/// none): it may be added when absent; the same value again per `caseExact` is no change and
+/// keeps the stored spelling; another value is `mutability` (RFC 7644 §3.5.2).
+#[test]
+fn top_level_immutable_attribute_keeps_its_value() {
+    use scimkit_patch::{PatchOptions, apply};
+    use scimkit_schema::{PatchOp, ResourceType, SchemaRegistry};
+
+    let mut registry = SchemaRegistry::core();
+    registry
+        .add_schema_json(
+            r#"{"id": "urn:example:Device", "attributes": [
+                {"name": "serial", "mutability": "immutable"}, {"name": "label"}]}"#,
+        )
+        .unwrap();
+    let rt = ResourceType::new("Device", "/Devices", "urn:example:Device");
+    registry.add_resource_type(rt.clone()).unwrap();
+    let replace = |serial: &str| {
+        PatchOp::from_json(
+            ops(json!([{"op": "replace", "path": "serial", "value": serial}]))
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap()
+    };
+    let options = PatchOptions::preset(Preset::Strict);
+    let mut device = json!({"schemas": ["urn:example:Device"], "id": "d1", "label": "x"});
+    apply(&mut device, &replace("SN-1"), &registry, &rt, &options).unwrap();
+    assert_eq!(device["serial"], json!("SN-1"));
+    let outcome = apply(&mut device, &replace("sn-1"), &registry, &rt, &options).unwrap();
+    assert!(!outcome.changed());
+    assert_eq!(device["serial"], json!("SN-1"));
+    let err = apply(&mut device, &replace("SN-2"), &registry, &rt, &options).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::Mutability));
+    assert_eq!(device["serial"], json!("SN-1"));
+}
