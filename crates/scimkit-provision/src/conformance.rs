@@ -34,7 +34,7 @@ use crate::store::{ApplyPatch, PatchRequest, ReadHint, SearchQuery, Store, Store
 use crate::tenant::RequestContext;
 
 /// Names of every check, in the order [`run_all`] runs them.
-pub const CHECKS: [&str; 9] = [
+pub const CHECKS: [&str; 10] = [
     "returns_copies",
     "versions",
     "uniqueness",
@@ -44,6 +44,7 @@ pub const CHECKS: [&str; 9] = [
     "concurrent_patches_lose_nothing",
     "patch_by_replace_rules",
     "read_hint_keeps_the_rest",
+    "patch_hint_keeps_meta",
 ];
 
 /// Runs every check, each on a fresh store from `factory`.
@@ -61,7 +62,8 @@ where
     tenant_isolation(factory(registry.clone()).await, registry.clone()).await;
     concurrent_patches_lose_nothing(factory(registry.clone()).await, registry.clone()).await;
     patch_by_replace_rules(factory(registry.clone()).await, registry.clone()).await;
-    read_hint_keeps_the_rest(factory(registry.clone()).await, registry).await;
+    read_hint_keeps_the_rest(factory(registry.clone()).await, registry.clone()).await;
+    patch_hint_keeps_meta(factory(registry.clone()).await, registry).await;
 }
 
 /// Writes one `#[tokio::test]` per conformance check for a store built by `$factory`, an
@@ -72,7 +74,7 @@ macro_rules! store_conformance_tests {
         $crate::store_conformance_tests!(@each $factory,
             returns_copies, versions, uniqueness, filter_and_sort_match_evaluator,
             stable_paging, tenant_isolation, concurrent_patches_lose_nothing,
-            patch_by_replace_rules, read_hint_keeps_the_rest);
+            patch_by_replace_rules, read_hint_keeps_the_rest, patch_hint_keeps_meta);
     };
     (@each $factory:expr, $($check:ident),+) => {
         $(
@@ -754,4 +756,86 @@ pub async fn read_hint_keeps_the_rest(store: Arc<dyn Store>, registry: Arc<Schem
         .await
         .expect("get");
     assert_eq!(full["members"], json!([{"value": "m"}]));
+}
+
+fn member_values(resource: &Value) -> Vec<String> {
+    resource["members"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|m| m["value"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A PATCH with a [`PatchRequest::hint`] stores exactly what it would without one; its
+/// outcome keeps `id`, `schemas`, `meta` with the new version (the ETag) and every attribute
+/// the hint does not name, may lack the ones it names, and is complete whenever it carries
+/// `before` (RFC 7644 §3.5.2, §3.9).
+pub async fn patch_hint_keeps_meta(store: Arc<dyn Store>, registry: Arc<SchemaRegistry>) {
+    let ctx = RequestContext::for_tenant("t1");
+    let g = groups(&registry);
+    let created = store
+        .create(
+            &ctx,
+            g,
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Hinted", "externalId": "e1", "members": [{"value": "m1"}]}),
+        )
+        .await
+        .expect("create");
+    let gid = id_of(&created);
+    let hints = [
+        (vec!["members"], "m2"),
+        (vec!["externalId", "displayName", "members"], "m3"),
+    ];
+    let mut version = Version::of(&created);
+    let mut want = vec!["m1".to_owned()];
+    for (omit, member) in hints {
+        let hint = ReadHint {
+            omit: omit.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        let patch = add_member_patch(member);
+        let apply = AddMember(member.into());
+        let request = PatchRequest::new(&patch, &apply).with_hint(hint.clone());
+        let outcome = store.patch(&ctx, g, &gid, &request).await.expect("patch");
+        assert!(outcome.changed, "adding {member} changes the group");
+        let stored = store
+            .get(&ctx, g, &gid, &ReadHint::default())
+            .await
+            .expect("get");
+        want.push(member.to_owned());
+        assert_eq!(
+            member_values(&stored),
+            want,
+            "the hint changes nothing stored"
+        );
+        assert_ne!(Version::of(&stored), version, "a change is a new version");
+        version = Version::of(&stored);
+        let got = &outcome.resource;
+        for (key, value) in stored.as_object().expect("object") {
+            match got.get(key) {
+                Some(returned) => assert_eq!(returned, value, "{key} as stored under {omit:?}"),
+                None => assert!(
+                    hint.omits(key),
+                    "{key} is left out of the PATCH outcome though {omit:?} does not name it"
+                ),
+            }
+        }
+        if outcome.before.is_some() {
+            assert_eq!(got, &stored, "an outcome with `before` is complete");
+        }
+        let again = store
+            .patch(&ctx, g, &gid, &request)
+            .await
+            .expect("no-op patch");
+        assert!(!again.changed, "adding {member} again changes nothing");
+        assert_eq!(
+            Version::of(&again.resource),
+            version,
+            "a no-op keeps the version, hint or not"
+        );
+        assert_eq!(again.resource["id"], stored["id"]);
+    }
 }

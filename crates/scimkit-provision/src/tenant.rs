@@ -103,6 +103,31 @@ pub enum PatchResponse {
     NoContent,
 }
 
+impl PatchResponse {
+    /// Its name in configuration and storage: `resource` or `no-content`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatchResponse::Resource => "resource",
+            PatchResponse::NoContent => "no-content",
+        }
+    }
+
+    /// The variant named `name` (as [`as_str`](Self::as_str) spells it), if any.
+    ///
+    /// ```
+    /// use scimkit_provision::PatchResponse;
+    ///
+    /// assert_eq!(PatchResponse::from_name("no-content"), Some(PatchResponse::NoContent));
+    /// assert_eq!(PatchResponse::from_name(PatchResponse::Resource.as_str()), Some(PatchResponse::Resource));
+    /// assert_eq!(PatchResponse::from_name("204"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<PatchResponse> {
+        [PatchResponse::Resource, PatchResponse::NoContent]
+            .into_iter()
+            .find(|p| p.as_str() == name)
+    }
+}
+
 /// What every store call and hook receives: the authenticated tenant and, when the
 /// authenticator knows it, the subject the token belongs to (used by `/Me`).
 #[derive(Clone, Debug)]

@@ -500,6 +500,41 @@ async fn s3_5_2_patch_204_option() {
     assert_eq!(reply["active"], false);
 }
 
+/// RFC 7644 §3.5.2 and §3.9: a PATCH answered with the resource honours
+/// `excludedAttributes`: `PATCH /Groups/{id}?excludedAttributes=members` is 200 without
+/// `members`, with the new version as `ETag` and `meta.version`; the change is stored.
+#[tokio::test]
+async fn s3_5_2_patch_response_honours_excluded_attributes() {
+    let service = service();
+    let group = r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides","members":[{"value":"m1"}]}"#;
+    let (status, _, created) = send(&service, "POST", "/Groups", group, &[]).await;
+    assert_eq!(status, 201);
+    let path = format!("/Groups/{}", id(&created));
+    let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"m2"}]}]}"#;
+    let (status, headers, reply) = send(
+        &service,
+        "PATCH",
+        &format!("{path}?excludedAttributes=members"),
+        body,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(reply.get("members").is_none(), "{reply}");
+    assert_eq!(reply["displayName"], "Tour Guides");
+    assert_ne!(reply["meta"]["version"], created["meta"]["version"]);
+    assert_eq!(
+        header(&headers, "ETag"),
+        reply["meta"]["version"].as_str().unwrap()
+    );
+    let (_, headers, read) = send(&service, "GET", &path, "", &[]).await;
+    assert_eq!(read["members"], json!([{"value": "m1"}, {"value": "m2"}]));
+    assert_eq!(
+        header(&headers, "ETag"),
+        reply["meta"]["version"].as_str().unwrap()
+    );
+}
+
 /// RFC 7644 §3.6 and §3.12: DELETE is 204; afterwards GET is 404 with a SCIM Error.
 #[tokio::test]
 async fn s3_6_delete_and_s3_12_not_found() {

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use super::resources::{self, Preconditions};
 use super::route::Route;
-use super::view::View;
+use super::view::{View, everything_but_meta};
 use super::wire::{Reply, TagList};
 use super::{Call, changes};
 use crate::store::{PatchRequest, StoreError, Version};
@@ -401,7 +401,11 @@ async fn run(
             .map_err(|e| {
                 ScimError::invalid_syntax(format!("bulk PATCH data is not a PatchOp: {e}"))
             })?;
-            let reply = resources::patch_value(call, rt, &id, &patch, &pre, &projection).await?;
+            // A successful bulk operation answers status, location and version only (RFC
+            // 7644 §3.7.3): the store need not load more than `meta`.
+            let mut bodiless = View::default();
+            bodiless.hint = everything_but_meta(call.registry(), rt);
+            let reply = resources::patch_value(call, rt, &id, &patch, &pre, &bodiless).await?;
             Ok((with_location(reply, rt, &id), None))
         }
         (BulkMethod::Delete, Route::Resource(rt, id)) => {

@@ -9,7 +9,7 @@ use scimkit_schema::{
 use serde_json::Value;
 
 use super::route::Route;
-use super::view::View;
+use super::view::{View, everything_but_meta};
 use super::wire::{Reply, TagList};
 use super::{Call, changes, method_not_allowed};
 use crate::store::{PatchRequest, ReadHint, StoreError, Version};
@@ -542,7 +542,9 @@ pub(crate) async fn patch(
 }
 
 /// PATCH (RFC 7644 §3.5.2) through [`Store::patch`](crate::Store::patch): the engine with
-/// the tenant's preset, then the policies, on each attempt.
+/// the tenant's preset, then the policies, on each attempt. The request's
+/// [`hint`](PatchRequest::hint) names what the reply will not show (all but `meta` for a
+/// 204), so a store may skip loading it.
 pub(crate) async fn patch_value(
     call: &Call<'_>,
     rt: &ResourceType,
@@ -564,7 +566,16 @@ pub(crate) async fn patch_value(
         strip_write_only(registry, rt, resource);
         Ok(true)
     };
-    let mut request = PatchRequest::new(patch, &apply);
+    // RFC 7644 §3.5.2: 204 unless `attributes` was asked for; then only `meta.version`
+    // (the ETag) is needed. Otherwise the reply follows the projection (§3.9), so the store
+    // need not load what `excludedAttributes` drops (a big group's `members`).
+    let no_content = call.ctx.tenant.patch_response == PatchResponse::NoContent && !view.include;
+    let hint = if no_content {
+        everything_but_meta(registry, rt)
+    } else {
+        view.hint.clone()
+    };
+    let mut request = PatchRequest::new(patch, &apply).with_hint(hint);
     request.expected = expected.as_ref();
     let outcome = store.patch(call.ctx, rt, id, &request).await?;
     if outcome.changed {
@@ -577,7 +588,7 @@ pub(crate) async fn patch_value(
             record(call, changes::membership(call.ctx, &rt.name, id, delta));
         }
     }
-    if call.ctx.tenant.patch_response == PatchResponse::NoContent && !view.include {
+    if no_content {
         let mut reply = Reply::empty(204);
         reply.version = Version::of(&outcome.resource);
         return Ok(reply);

@@ -73,6 +73,28 @@ pub(crate) fn read_hint(
     ReadHint { omit }
 }
 
+/// Every top-level attribute of `rt` but `id`, `schemas` and `meta` (base schema, common
+/// `externalId`, each extension's URN): a reply without a body (PATCH answered 204, RFC 7644
+/// §3.5.2) needs nothing of the resource but `meta.version` for its `ETag`.
+pub(crate) fn everything_but_meta(registry: &SchemaRegistry, rt: &ResourceType) -> ReadHint {
+    let base = registry
+        .base_schema(rt)
+        .into_iter()
+        .flat_map(|schema| schema.attributes.iter());
+    let omit = SchemaRegistry::common_attributes()
+        .iter()
+        .chain(base)
+        .map(|def| def.name.clone())
+        .filter(|name| !matches!(name.as_str(), "id" | "schemas" | "meta"))
+        .chain(
+            registry
+                .extension_schemas(rt)
+                .map(|schema| schema.id.clone()),
+        )
+        .collect();
+    ReadHint { omit }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +110,28 @@ mod tests {
         );
         assert_eq!(hint.omit, ["members"]);
         assert!(read_hint(&registry, groups, None).is_empty());
+    }
+
+    #[test]
+    fn a_bodiless_reply_omits_all_but_id_schemas_meta() {
+        let registry = SchemaRegistry::core();
+        let groups = registry.resource_type("Group").unwrap();
+        assert_eq!(
+            everything_but_meta(&registry, groups).omit,
+            ["externalId", "displayName", "members"]
+        );
+        let users = registry.resource_type("User").unwrap();
+        let omit = everything_but_meta(&registry, users).omit;
+        assert!(omit.iter().any(|o| o == "userName"));
+        assert!(omit.iter().any(|o| o == "groups"));
+        assert_eq!(
+            omit.last().map(String::as_str),
+            Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+        );
+        assert!(
+            !omit
+                .iter()
+                .any(|o| matches!(o.as_str(), "id" | "schemas" | "meta"))
+        );
     }
 }

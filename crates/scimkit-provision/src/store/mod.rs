@@ -141,7 +141,8 @@ pub trait Store: Send + Sync {
     /// replace with the version check, retried when a concurrent writer got in between and
     /// the client sent no `If-Match`. A store that can change some attributes natively (a
     /// SQL store adding group members as rows) overrides this and falls back to
-    /// [`patch_by_replace`] for the rest.
+    /// [`patch_by_replace`] for the rest. The outcome's resource MAY lack the attributes
+    /// [`PatchRequest::hint`] names (see there for what it must still hold).
     ///
     /// # Errors
     /// Those of [`get`](Store::get) and [`replace`](Store::replace), and

@@ -44,17 +44,41 @@ pub struct PatchRequest<'a> {
     pub apply: &'a dyn ApplyPatch,
     /// How many times to try when concurrent writers win the race (at least 1).
     pub max_attempts: u32,
+    /// Top-level attributes the caller will not return from
+    /// [`PatchOutcome::resource`], e.g. `members` for
+    /// `PATCH /Groups/{id}?excludedAttributes=members` (RFC 7644 §3.5.2 lets the response
+    /// follow `attributes` / `excludedAttributes`, §3.9) or every attribute when the
+    /// tenant answers PATCH with 204 No Content. Default: empty (the whole resource).
+    ///
+    /// The hint only shapes what is *returned*. A store MAY leave the named attributes out
+    /// of `resource` (a SQL store then skips loading a big group's member rows); it MUST
+    /// still return `id`, `schemas` and `meta` with the new `meta.version` (the response's
+    /// `ETag` comes from it) and every attribute not named, as stored. It never changes
+    /// what is applied, validated or stored. When a store returns
+    /// [`PatchOutcome::before`], `resource` must be complete (the hint ignored): the
+    /// service derives change events from that pair. [`patch_by_replace`] always ignores
+    /// the hint; a store that changes attributes natively (returning
+    /// [`PatchOutcome::membership`] and no `before`) is where it pays.
+    pub hint: ReadHint,
 }
 
 impl<'a> PatchRequest<'a> {
-    /// A request with no `If-Match` and [`DEFAULT_PATCH_ATTEMPTS`] attempts.
+    /// A request with no `If-Match`, [`DEFAULT_PATCH_ATTEMPTS`] attempts and an empty
+    /// [`hint`](Self::hint) (the whole resource is returned).
     pub fn new(patch: &'a PatchOp, apply: &'a dyn ApplyPatch) -> PatchRequest<'a> {
         PatchRequest {
             patch,
             expected: None,
             apply,
             max_attempts: DEFAULT_PATCH_ATTEMPTS,
+            hint: ReadHint::default(),
         }
+    }
+
+    /// Sets the [`hint`](Self::hint) (builder style).
+    pub fn with_hint(mut self, hint: ReadHint) -> PatchRequest<'a> {
+        self.hint = hint;
+        self
     }
 }
 
@@ -71,7 +95,9 @@ pub struct MembershipDelta {
 /// What a PATCH did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchOutcome {
-    /// The resource after the PATCH, as stored.
+    /// The resource after the PATCH, as stored, possibly without the attributes
+    /// [`PatchRequest::hint`] names (never without `id`, `schemas` or `meta`; complete
+    /// whenever [`before`](Self::before) is given).
     pub resource: Value,
     /// Whether anything changed (no new version otherwise).
     pub changed: bool,
@@ -83,7 +109,8 @@ pub struct PatchOutcome {
 }
 
 /// The default [`Store::patch`](super::Store::patch): read the resource, apply the PATCH to a
-/// copy, and write it back only if its version is still the one read. When a concurrent
+/// copy, and write it back only if its version is still the one read. It has the whole
+/// resource at hand and returns it with `before`, so it ignores `request.hint`. When a concurrent
 /// writer got in between and the client sent no `If-Match`, start over from a fresh read, up
 /// to `request.max_attempts` times, so concurrent PATCHes to one group lose no member.
 ///

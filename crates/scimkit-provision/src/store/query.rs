@@ -19,6 +19,19 @@ impl ReadHint {
     pub fn is_empty(&self) -> bool {
         self.omit.is_empty()
     }
+
+    /// Whether `name` (a canonical top-level key, compared exactly) is to be left out.
+    pub fn omits(&self, name: &str) -> bool {
+        self.omit.iter().any(|o| o == name)
+    }
+
+    /// Removes the top-level keys the hint names from `resource`, in place (the others keep
+    /// their order); [`project_hint`] without the copy.
+    pub fn strip(&self, resource: &mut Value) {
+        if let (false, Value::Object(object)) = (self.is_empty(), resource) {
+            object.retain(|key, _| !self.omits(key));
+        }
+    }
 }
 
 /// A copy of `resource` without the top-level keys `hint` names (a deep clone otherwise).
@@ -27,7 +40,7 @@ pub fn project_hint(resource: &Value, hint: &ReadHint) -> Value {
         Value::Object(object) if !hint.is_empty() => Value::Object(
             object
                 .iter()
-                .filter(|(k, _)| !hint.omit.iter().any(|o| o == *k))
+                .filter(|(k, _)| !hint.omits(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect::<Map<String, Value>>(),
         ),
