@@ -1,7 +1,7 @@
 //! What the store derives from the schema for one resource type: its lookup columns, its
 //! membership attribute and its unique attributes, and the columns derived from a resource.
 
-use scimkit_provision::{UniqueAttributes, normalise_unique};
+use scimkit_provision::{ReadHint, UniqueAttributes, normalise_unique};
 use scimkit_schema::{AttributeDef, AttributeType, Resolved, ResourceType, SchemaRegistry};
 use serde_json::Value;
 
@@ -79,6 +79,12 @@ pub(crate) struct Derived {
 }
 
 impl Layout {
+    /// The membership attribute, unless `hint` leaves it out: whether a read must load the
+    /// member rows.
+    pub(crate) fn loaded_members(&self, hint: &ReadHint) -> Option<&MemberAttr> {
+        self.members.as_ref().filter(|attr| !hint.omits(&attr.name))
+    }
+
     /// Reads the layout of `resource_type` from the registry.
     pub(crate) fn of(registry: &SchemaRegistry, resource_type: &ResourceType) -> Layout {
         let lookups = Column::ALL

@@ -52,7 +52,7 @@
 //!   complex `members` with a `value`), one row each, in order, with the `value` key indexed.
 //!   Adding or removing k members of a 100,000-member group touches k rows, and
 //!   [`ReadHint`](scimkit_provision::ReadHint)`{ omit: ["members"] }`
-//!   (`excludedAttributes=members`) does not read them.
+//!   (`excludedAttributes=members`, on a GET, a search or a PATCH) does not read them.
 //! - `unique_values`: the value keys of every attribute with `uniqueness` server or global
 //!   ([`UniqueAttributes`](scimkit_provision::UniqueAttributes), per caseExact), per tenant
 //!   and resource type; a clash is [`StoreError::Uniqueness`](scimkit_provision::StoreError).
@@ -85,9 +85,21 @@
 //! [`ApplyPatch`](scimkit_provision::ApplyPatch) still judges the request on the group
 //! holding only the members it names, so its validation and policies refuse what they
 //! refuse. The outcome carries a [`MembershipDelta`](scimkit_provision::MembershipDelta)
-//! (the ids actually added and removed) instead of the previous resource. Every other
-//! PATCH runs the service's `ApplyPatch` on the whole resource inside the write
-//! transaction; a changed member list is then written as a difference (rows kept in order
+//! (the ids actually added and removed) instead of the previous resource.
+//!
+//! What such a PATCH returns decides what it costs. The group with all its members (a
+//! 200 response with the resource) means reading every member row back: on a
+//! 100,000-member group that read is most of the time of a 100-member add. When the
+//! request's [`PatchRequest::hint`](scimkit_provision::PatchRequest::hint) omits `members`,
+//! as the service's does for `PATCH /Groups/{id}?excludedAttributes=members`, for a tenant
+//! that answers PATCH with 204 No Content (RFC 7644 §3.5.2) and inside `/Bulk`, only the
+//! group's own row is returned, with the new `meta.version` (the `ETag`), and no other
+//! member row is read: the cost is k rows plus one, whatever the group's size. Entra ID
+//! sends such a PATCH for every membership change.
+//!
+//! Every other PATCH runs the service's `ApplyPatch` on the whole resource inside the
+//! write transaction (it needs every member anyway, and returns the whole group whatever
+//! the hint); a changed member list is then written as a difference (rows kept in order
 //! stay untouched). Adding members that are present, or removing absent ones, changes
 //! nothing and keeps the version (RFC 7644 §3.5.2.1).
 //!

@@ -10,6 +10,9 @@
 //! still judges the request first: it runs on the group holding only the members the request
 //! names (k rows), so its validation and policies refuse what they refuse; its result is
 //! not stored. A policy that needs every member of the group to decide sees only those.
+//! The outcome is the group read back with all its members, unless the request's
+//! [`hint`](scimkit_provision::PatchRequest::hint) omits them (`excludedAttributes=members`,
+//! or a tenant that answers PATCH with 204): then no other member row is read at all.
 //! Every other request (other attributes too, filters the plan cannot express, irregular
 //! stored groups) runs the service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the
 //! whole resource and writes the result back, in the same kind of transaction.
@@ -78,6 +81,8 @@ impl SqliteStore {
     }
 
     /// The service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the whole resource.
+    /// It reads every member anyway and returns `before`, so the outcome is complete
+    /// whatever `request.hint` says (the service derives events from the pair).
     #[allow(clippy::too_many_arguments)]
     async fn patch_whole(
         &self,
@@ -111,6 +116,8 @@ impl SqliteStore {
     }
 
     /// The plan's changes on the `members` rows, then a new version of the group's row.
+    /// The returned group is read back from the rows unless `request.hint` omits the
+    /// membership attribute: then no member row beyond the k named ones is read.
     async fn patch_natively(
         &self,
         conn: &mut SqliteConnection,
@@ -131,7 +138,8 @@ impl SqliteStore {
             apply_change(conn, row.pk, attr, change, &mut applied).await?;
         }
         if !applied.touched {
-            let resource = Self::with_members(conn, layout, row.pk, row.body.clone()).await?;
+            let resource =
+                Self::returned(conn, layout, row.pk, row.body.clone(), &request.hint).await?;
             return Ok(PatchOutcome {
                 resource,
                 changed: false,
@@ -139,8 +147,9 @@ impl SqliteStore {
                 membership: Some(applied.delta),
             });
         }
-        let remaining: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM members WHERE resource_pk = ?")
+        // One index probe, not a count of every row.
+        let remaining: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM members WHERE resource_pk = ?)")
                 .bind(row.pk)
                 .fetch_one(&mut *conn)
                 .await
@@ -148,7 +157,7 @@ impl SqliteStore {
         let version = row.version + 1;
         let now = now_timestamp();
         let mut body = row.body.clone();
-        set_placeholder(&mut body, attr, remaining > 0);
+        set_placeholder(&mut body, attr, remaining);
         if let Some(meta) = body.get_mut("meta").and_then(Value::as_object_mut) {
             meta.insert("lastModified".into(), Value::String(now.clone()));
             meta.insert(
@@ -164,7 +173,7 @@ impl SqliteStore {
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
-        let resource = Self::with_members(conn, layout, row.pk, body).await?;
+        let resource = Self::returned(conn, layout, row.pk, body, &request.hint).await?;
         Ok(PatchOutcome {
             resource,
             changed: true,

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use scimkit_provision::{
     BoxFuture, Page, PatchOutcome, PatchRequest, ReadHint, RequestContext, SearchQuery, Store,
-    StoreError, Version, new_id, now_timestamp, project_hint, stamp_meta,
+    StoreError, Version, new_id, now_timestamp, stamp_meta,
 };
 use scimkit_schema::{ResourceType, SchemaRegistry, ScimError};
 use serde_json::Value;
@@ -199,6 +199,23 @@ impl SqliteStore {
         })
     }
 
+    /// What a read returns of the row `pk`: `body` with its membership values loaded,
+    /// unless `hint` leaves them out, and without the attributes `hint` names.
+    pub(crate) async fn returned(
+        conn: &mut SqliteConnection,
+        layout: &Layout,
+        pk: i64,
+        body: Value,
+        hint: &ReadHint,
+    ) -> Result<Value, StoreError> {
+        let mut resource = match layout.loaded_members(hint) {
+            Some(_) => Self::with_members(conn, layout, pk, body).await?,
+            None => body,
+        };
+        hint.strip(&mut resource);
+        Ok(resource)
+    }
+
     /// `body` with its membership values loaded from rows.
     pub(crate) async fn with_members(
         conn: &mut SqliteConnection,
@@ -382,11 +399,7 @@ impl SqliteStore {
         hint: &ReadHint,
     ) -> Result<Value, StoreError> {
         let layout = self.layout(resource_type);
-        let skip_members = layout
-            .members
-            .as_ref()
-            .is_none_or(|attr| hint.omit.iter().any(|o| o == &attr.name));
-        let resource = if skip_members {
+        let mut resource = if layout.loaded_members(hint).is_none() {
             let mut conn = self.pools.reader.acquire().await.map_err(backend)?;
             Self::find(&mut conn, ctx, resource_type, id).await?.body
         } else {
@@ -397,11 +410,8 @@ impl SqliteStore {
             tx.commit().await.map_err(backend)?;
             full
         };
-        Ok(if hint.is_empty() {
-            resource
-        } else {
-            project_hint(&resource, hint)
-        })
+        hint.strip(&mut resource);
+        Ok(resource)
     }
 
     async fn replace_impl(

@@ -72,13 +72,6 @@ impl SqliteStore {
     }
 }
 
-fn patch_response_name(p: PatchResponse) -> &'static str {
-    match p {
-        PatchResponse::Resource => "resource",
-        PatchResponse::NoContent => "no-content",
-    }
-}
-
 fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("the tenants table holds an unreadable {what}"))
 }
@@ -86,11 +79,8 @@ fn corrupt(what: &str) -> StoreError {
 fn record(row: &SqliteRow) -> Result<TenantRecord, StoreError> {
     let get_text = |name: &str| row.try_get::<String, _>(name).map_err(backend);
     let preset: Preset = get_text("preset")?.parse().map_err(|_| corrupt("preset"))?;
-    let patch_response = match get_text("patch_response")?.as_str() {
-        "no-content" => PatchResponse::NoContent,
-        "resource" => PatchResponse::Resource,
-        _ => return Err(corrupt("patch response")),
-    };
+    let patch_response = PatchResponse::from_name(&get_text("patch_response")?)
+        .ok_or_else(|| corrupt("patch response"))?;
     let domains: Vec<String> = serde_json::from_str(&get_text("allowed_email_domains")?)
         .map_err(|_| corrupt("domain list"))?;
     let tenant = Tenant::new(get_text("id")?)
@@ -138,7 +128,7 @@ impl SqliteTenants {
         .bind(name)
         .bind(tenant.enabled)
         .bind(tenant.preset.as_str())
-        .bind(patch_response_name(tenant.patch_response))
+        .bind(tenant.patch_response.as_str())
         .bind(domains)
         .bind(TokenHash::of(&token).to_hex())
         .bind(&now)
@@ -206,7 +196,7 @@ impl SqliteTenants {
         )
         .bind(tenant.enabled)
         .bind(tenant.preset.as_str())
-        .bind(patch_response_name(tenant.patch_response))
+        .bind(tenant.patch_response.as_str())
         .bind(domains)
         .bind(now_timestamp())
         .bind(&tenant.id)

@@ -1,13 +1,15 @@
 //! Group membership as rows: native PATCH (RFC 7644 §3.5.2) gives exactly what the PATCH
 //! engine gives on the whole group (the in-memory store is the reference), touches only the
-//! changed members, and concurrent PATCHes from several stores on one file lose nothing.
+//! changed members (and reads no other one when the response leaves `members` out, through
+//! `ScimService` too), and concurrent PATCHes from several stores on one file lose nothing.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use scimkit_patch::{Preset, apply};
 use scimkit_provision::{
-    InMemoryStore, PatchOutcome, PatchRequest, ReadHint, RequestContext, Store, Tenant, Version,
+    Change, EventLog, InMemoryStore, PatchOutcome, PatchRequest, PatchResponse, ReadHint,
+    RequestContext, ScimService, Store, StoreError, Tenant, TokenAuthenticator, Version,
 };
 use scimkit_schema::{PatchOp, SchemaRegistry, ScimError};
 use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
@@ -282,6 +284,300 @@ async fn hundred_thousand_members() {
     let light = store.get(&ctx, groups, &id, &hint).await.expect("get");
     assert!(light.get("members").is_none());
     assert_eq!(light["displayName"], "Everyone");
+}
+
+/// Overwrites the stored JSON of member `value` of every group with text that is not JSON,
+/// through a connection of its own: any later read of that row fails, so a request that
+/// succeeds provably did not read it. Returns the text to put back.
+async fn poison_member(path: &std::path::Path, value: &str, item: Option<&str>) -> String {
+    use sqlx::ConnectOptions;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .expect("raw connection");
+    let old: String = sqlx::query_scalar("SELECT item FROM members WHERE value_key = ?")
+        .bind(value)
+        .fetch_one(&mut conn)
+        .await
+        .expect("row");
+    sqlx::query("UPDATE members SET item = ? WHERE value_key = ?")
+        .bind(item.unwrap_or("poisoned, not JSON"))
+        .bind(value)
+        .execute(&mut conn)
+        .await
+        .expect("update");
+    old
+}
+
+/// PATCH with a hint that omits `members` (`excludedAttributes=members`, or a 204 reply;
+/// RFC 7644 §3.5.2, §3.9): the native path changes the rows, reads no member row it was
+/// not asked about (a poisoned one goes unnoticed) and returns the group's own row with the
+/// new `meta.version` and no members; unchanged requests keep the version; a
+/// whole-resource PATCH still returns everything (it carries `before`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn native_patch_with_a_hint_reads_no_other_member() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let path = temp_db();
+    let store = open(&path, &registry).await;
+    let groups = registry.resource_type("Group").expect("Group");
+    let ctx = RequestContext::for_tenant("t");
+    let created = store
+        .create(
+            &ctx,
+            groups,
+            group("Big", (0..1_000).map(|i| format!("u{i}"))),
+        )
+        .await
+        .expect("create");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let options = ctx.tenant.patch_options();
+    let run = |op: PatchOp, omit: &'static [&'static str]| {
+        let (store, registry, ctx, id, options) = (
+            &store,
+            registry.clone(),
+            ctx.clone(),
+            id.clone(),
+            options.clone(),
+        );
+        async move {
+            let engine = |resource: &mut Value| -> Result<bool, ScimError> {
+                apply(resource, &op, &registry, groups, &options).map(|o| o.changed())
+            };
+            let hint = ReadHint {
+                omit: omit.iter().map(|s| (*s).to_owned()).collect(),
+            };
+            let request = PatchRequest::new(&op, &engine).with_hint(hint);
+            store.patch(&ctx, groups, &id, &request).await
+        }
+    };
+    let full = || async { store.get(&ctx, groups, &id, &ReadHint::default()).await };
+    let original = poison_member(&path, "u500", None).await;
+    assert!(
+        matches!(full().await, Err(StoreError::Backend(_))),
+        "a full read meets the poisoned row"
+    );
+
+    let add = patch(json!([{"op": "add", "path": "members",
+        "value": [{"value": "new-1"}, {"value": "new-2"}, {"value": "u5"}]}]));
+    let outcome = run(add.clone(), &["members"]).await.expect("add");
+    assert!(outcome.changed && outcome.before.is_none(), "native path");
+    assert_eq!(outcome.membership.expect("delta").added, ["new-1", "new-2"]);
+    assert!(
+        outcome.resource.get("members").is_none(),
+        "{}",
+        outcome.resource
+    );
+    assert_eq!(outcome.resource["meta"]["version"], "W/\"2\"");
+    assert_eq!(outcome.resource["displayName"], "Big");
+    let after_add = outcome.resource;
+
+    let again = run(add.clone(), &["members"]).await.expect("add again");
+    assert!(!again.changed && again.resource.get("members").is_none());
+    assert_eq!(again.resource, after_add, "no-op: same version, same row");
+
+    let remove = patch(json!([{"op": "remove",
+        "path": "members[value eq \"u0\" or value eq \"new-1\"]"}]));
+    let outcome = run(remove, &["members"]).await.expect("remove");
+    assert_eq!(outcome.membership.expect("delta").removed, ["u0", "new-1"]);
+    assert!(outcome.resource.get("members").is_none());
+    assert_eq!(outcome.resource["meta"]["version"], "W/\"3\"");
+    let after_remove = outcome.resource;
+
+    // Without the hint the same kind of request reads every member back, and fails here.
+    assert!(matches!(run(add, &[]).await, Err(StoreError::Backend(_))));
+
+    poison_member(&path, "u500", Some(&original)).await;
+    let stored = full().await.expect("get");
+    assert_eq!(after_remove, {
+        let mut light = stored.clone();
+        light.as_object_mut().unwrap().remove("members");
+        light
+    });
+    let values: Vec<&str> = stored["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect();
+    assert_eq!(values.len(), 1_000);
+    assert_eq!(values[..2], ["u1", "u2"]);
+    assert_eq!(values[999], "new-2");
+    assert!(!values.contains(&"new-1"));
+
+    let rename = patch(
+        json!([{"op": "replace", "path": "displayName", "value": "Bigger"},
+        {"op": "add", "path": "members", "value": [{"value": "new-3"}]}]),
+    );
+    let outcome = run(rename, &["members"]).await.expect("rename");
+    assert!(outcome.before.is_some(), "whole-resource path");
+    assert_eq!(
+        outcome.resource,
+        full().await.expect("get"),
+        "with `before`, the outcome is complete"
+    );
+}
+
+/// Sends one request with `token`; returns status, `ETag` and the JSON body (`Null` if none).
+async fn send(
+    service: &ScimService,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Option<String>, Value) {
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("http://scim.example/v2{path}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/scim+json")
+        .body(if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        })
+        .expect("request");
+    let response = service.handle(request).await;
+    let etag = response
+        .headers()
+        .get("ETag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = response.status().as_u16();
+    let bytes = response.into_body();
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("JSON body")
+    };
+    (status, etag, json)
+}
+
+/// Through `ScimService` on SQLite: `PATCH /Groups/{id}?excludedAttributes=members` answers
+/// 200 without `members` and with the new version as `ETag` and `meta.version` (RFC 7644
+/// §3.5.2, §3.9, §3.14); a tenant that answers PATCH with 204 gets 204 and the `ETag`, and
+/// `attributes` still gets 200. Neither reads the group's other member rows (one is
+/// poisoned), and the provisioning events name exactly the members added and removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_patch_leaves_out_members_it_will_not_return() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let path = temp_db();
+    let store = Arc::new(open(&path, &registry).await);
+    let auth = Arc::new(TokenAuthenticator::new());
+    auth.insert("t-full", Tenant::new("full"));
+    auth.insert(
+        "t-quiet",
+        Tenant::new("quiet").with_patch_response(PatchResponse::NoContent),
+    );
+    let events = Arc::new(EventLog::new());
+    let service = ScimService::builder(store, auth)
+        .registry(registry)
+        .base_path("/v2")
+        .events(events.clone())
+        .build();
+    let add = |value: &str| {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "members", "value": [{"value": value}]}]})
+    };
+    let remove = |value: &str| {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "remove", "path": format!("members[value eq \"{value}\"]")}]})
+    };
+    let mut ids = Vec::new();
+    for (token, prefix) in [("t-full", "f"), ("t-quiet", "q")] {
+        let body = group("Everyone", (0..2_000).map(|i| format!("{prefix}{i}")));
+        let (status, etag, created) = send(&service, token, "POST", "/Groups", &body).await;
+        assert_eq!(
+            (status, etag.as_deref()),
+            (201, Some("W/\"1\"")),
+            "{created}"
+        );
+        ids.push(created["id"].as_str().expect("id").to_owned());
+    }
+    let (full, quiet) = (format!("/Groups/{}", ids[0]), format!("/Groups/{}", ids[1]));
+    let original = poison_member(&path, "f700", None).await;
+    poison_member(&path, "q700", None).await;
+    events.take();
+
+    let light = format!("{full}?excludedAttributes=members");
+    let (status, etag, body) = send(&service, "t-full", "PATCH", &light, &add("new-1")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("members").is_none(), "{body}");
+    assert_eq!(body["displayName"], "Everyone");
+    assert_eq!(body["meta"]["version"], "W/\"2\"");
+    assert_eq!(etag.as_deref(), Some("W/\"2\""));
+    assert_eq!(
+        body["meta"]["location"],
+        format!("http://scim.example/v2{full}")
+    );
+    let (status, etag, body) = send(&service, "t-full", "PATCH", &light, &remove("f3")).await;
+    assert_eq!((status, etag.as_deref()), (200, Some("W/\"3\"")), "{body}");
+    assert!(body.get("members").is_none());
+
+    let (status, etag, body) = send(&service, "t-quiet", "PATCH", &quiet, &add("new-2")).await;
+    assert_eq!(
+        (status, etag.as_deref(), body),
+        (204, Some("W/\"2\""), Value::Null)
+    );
+    let (status, etag, body) = send(&service, "t-quiet", "PATCH", &quiet, &remove("q3")).await;
+    assert_eq!(
+        (status, etag.as_deref(), body),
+        (204, Some("W/\"3\""), Value::Null)
+    );
+    let (status, etag, body) = send(&service, "t-quiet", "PATCH", &quiet, &add("new-2")).await;
+    assert_eq!(
+        (status, etag.as_deref(), body),
+        (204, Some("W/\"3\""), Value::Null),
+        "present already: no new version (RFC 7644 §3.5.2.1)"
+    );
+    let changes: Vec<Change> = events.take().into_iter().map(|e| e.change).collect();
+    assert_eq!(
+        changes,
+        [
+            Change::MembersAdded(vec!["new-1".into()]),
+            Change::MembersRemoved(vec!["f3".into()]),
+            Change::MembersAdded(vec!["new-2".into()]),
+            Change::MembersRemoved(vec!["q3".into()]),
+        ]
+    );
+
+    // A bulk PATCH answers status and version only (RFC 7644 §3.7.3): no member read.
+    let bulk = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{"method": "PATCH", "path": full, "data": add("new-0")}]});
+    let (status, _, body) = send(&service, "t-full", "POST", "/Bulk", &bulk).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Operations"][0]["status"], "200", "{body}");
+    assert_eq!(body["Operations"][0]["version"], "W/\"4\"");
+
+    // A response with members reads them all, and meets the poisoned row.
+    let (status, _, _) = send(&service, "t-full", "PATCH", &full, &add("new-3")).await;
+    assert_eq!(status, 500);
+    poison_member(&path, "f700", Some(&original)).await;
+    poison_member(&path, "q700", Some(&original.replace("f700", "q700"))).await;
+    let (status, etag, body) = send(&service, "t-full", "PATCH", &full, &add("new-3")).await;
+    assert_eq!((status, etag.as_deref()), (200, Some("W/\"5\"")), "{body}");
+    let values: Vec<&str> = body["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect();
+    assert_eq!(values.len(), 2_002);
+    assert!(values.contains(&"new-1") && values.contains(&"new-3") && !values.contains(&"f3"));
+    let attrs = format!("{quiet}?attributes=displayName");
+    let (status, etag, body) = send(&service, "t-quiet", "PATCH", &attrs, &add("new-4")).await;
+    assert_eq!((status, etag.as_deref()), (200, Some("W/\"4\"")), "{body}");
+    assert_eq!(body["displayName"], "Everyone");
+    assert!(body.get("members").is_none(), "{body}");
+    let (_, _, read) = send(&service, "t-quiet", "GET", &quiet, &Value::Null).await;
+    let values: Vec<&str> = read["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect();
+    assert_eq!(values.len(), 2_001);
+    assert_eq!(values[1_998..], ["q1999", "new-2", "new-4"]);
 }
 
 /// Many tasks on four stores opened on the same file each add one member to the same group,

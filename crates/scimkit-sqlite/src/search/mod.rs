@@ -6,7 +6,7 @@ pub(crate) mod sql;
 mod translate;
 
 use scimkit_filter::{Matcher, Sorter};
-use scimkit_provision::{Page, RequestContext, SearchQuery, StoreError, project_hint};
+use scimkit_provision::{Page, RequestContext, SearchQuery, StoreError};
 use scimkit_schema::{ResourceType, SortOrder};
 use serde_json::Value;
 use sqlx::Row;
@@ -175,10 +175,7 @@ impl SqliteStore {
             .append(&irregular)
             .push(", 0 WHERE NOT EXISTS (SELECT 1 FROM page) ORDER BY 5");
         let layout = self.layout(resource_type);
-        let member_attr = layout
-            .members
-            .as_ref()
-            .filter(|attr| !query.hint.omit.iter().any(|o| o == &attr.name));
+        let member_attr = layout.loaded_members(&query.hint);
         // Loading membership rows is a second statement: read both in one snapshot.
         let mut tx = match member_attr {
             Some(_) => Some(self.pools.reader.begin().await.map_err(backend)?),
@@ -280,9 +277,7 @@ impl SqliteStore {
         let skip = usize::try_from(query.start_index.max(1) - 1).unwrap_or(usize::MAX);
         let take = usize::try_from(query.count).unwrap_or(usize::MAX);
         let mut page: Vec<(i64, Value)> = rows.into_iter().skip(skip).take(take).collect();
-        if let Some(attr) = &layout.members
-            && !query.hint.omit.iter().any(|o| o == &attr.name)
-        {
+        if let Some(attr) = layout.loaded_members(&query.hint) {
             attach_members(&mut tx, attr, &mut page).await?;
         }
         tx.commit().await.map_err(backend)?;
@@ -295,12 +290,9 @@ fn finish(page: Vec<(i64, Value)>, total: u64, query: &SearchQuery) -> Page {
     Page {
         resources: page
             .into_iter()
-            .map(|(_, resource)| {
-                if query.hint.is_empty() {
-                    resource
-                } else {
-                    project_hint(&resource, &query.hint)
-                }
+            .map(|(_, mut resource)| {
+                query.hint.strip(&mut resource);
+                resource
             })
             .collect(),
         total_results: total,
