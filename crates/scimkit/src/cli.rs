@@ -83,6 +83,14 @@ pub struct ServeArgs {
     #[arg(long, env = "SCIMKIT_COMPAT", value_parser = parse_preset, value_name = "PRESET")]
     pub compat: Option<Preset>,
 
+    /// How the default tenant answers a successful PATCH: `resource` is 200 with the resource
+    /// (honouring `attributes` / `excludedAttributes`), `no-content` is 204 with only an ETag
+    /// (cheaper for big groups; a request with `attributes` still gets 200). RFC 7644 §3.5.2.
+    /// On a new database: `resource` when not given. On an existing one: the stored choice is
+    /// kept unless this is given.
+    #[arg(long, env = "SCIMKIT_PATCH_RESPONSE", value_enum)]
+    pub patch_response: Option<PatchResponseArg>,
+
     /// An email domain the default tenant's users must belong to: every `emails[].value`, and
     /// `userName` when it holds an `@`, must be an address in one of them (a `userName` without
     /// `@` is a login name and passes; two `@` or a look-alike `@` is refused). Repeat it for
@@ -146,6 +154,24 @@ impl From<DurabilityArg> for scimkit_sqlite::Durability {
     }
 }
 
+/// What a successful PATCH answers (see `scimkit_provision::PatchResponse`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PatchResponseArg {
+    /// 200 OK with the resource.
+    Resource,
+    /// 204 No Content with an ETag, unless the request names `attributes`.
+    NoContent,
+}
+
+impl From<PatchResponseArg> for scimkit_provision::PatchResponse {
+    fn from(arg: PatchResponseArg) -> Self {
+        match arg {
+            PatchResponseArg::Resource => scimkit_provision::PatchResponse::Resource,
+            PatchResponseArg::NoContent => scimkit_provision::PatchResponse::NoContent,
+        }
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -184,6 +210,10 @@ pub struct TenantAddArgs {
     /// An email domain its users must belong to (repeatable; as `serve --allowed-domain`).
     #[arg(long = "allowed-domain", value_name = "DOMAIN")]
     pub allowed_domains: Vec<String>,
+    /// How it answers a successful PATCH: 200 with the resource, or 204 No Content with an
+    /// ETag (RFC 7644 §3.5.2).
+    #[arg(long, value_enum, default_value_t = PatchResponseArg::Resource)]
+    pub patch_response: PatchResponseArg,
     /// Use this token instead of a generated one.
     #[arg(long)]
     pub token: Option<String>,
@@ -306,6 +336,7 @@ mod tests {
         assert_eq!(args.storage.db, PathBuf::from("scimkit.db"));
         assert_eq!(args.compat, None);
         assert_eq!(args.durability, DurabilityArg::Full);
+        assert_eq!(args.patch_response, None);
         assert!(!args.memory && args.token.is_none() && args.allowed_domains.is_empty());
     }
 
@@ -327,6 +358,16 @@ mod tests {
         };
         assert_eq!(args.compat, Some(Preset::EntraLegacy));
         assert_eq!(args.allowed_domains, ["a.example", "b.example"]);
+        let cli =
+            Cli::try_parse_from(["scimkit", "serve", "--patch-response", "no-content"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            args.patch_response
+                .map(scimkit_provision::PatchResponse::from),
+            Some(scimkit_provision::PatchResponse::NoContent)
+        );
         let err = Cli::try_parse_from(["scimkit", "serve", "--compat", "azure"]).unwrap_err();
         assert!(err.to_string().contains("entra-legacy"), "{err}");
     }

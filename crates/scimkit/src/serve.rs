@@ -30,6 +30,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     let registry = Arc::new(SchemaRegistry::core());
     let default_tenant = DefaultSettings {
         preset: args.compat,
+        patch_response: args.patch_response.map(Into::into),
         allowed_domains: if args.allow_any_domain {
             Some(Vec::new())
         } else if args.allowed_domains.is_empty() {

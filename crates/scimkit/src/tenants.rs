@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use scimkit_patch::Preset;
-use scimkit_provision::{StoreError, Tenant};
+use scimkit_provision::{PatchResponse, StoreError, Tenant};
 use scimkit_schema::SchemaRegistry;
 use scimkit_sqlite::{SqliteStore, SqliteTenants, TenantRecord};
 
@@ -23,6 +23,8 @@ pub const DEFAULT_TENANT: &str = "default";
 pub struct DefaultSettings {
     /// `--compat`.
     pub preset: Option<Preset>,
+    /// `--patch-response`.
+    pub patch_response: Option<PatchResponse>,
     /// `--allowed-domain` (the list) or `--allow-any-domain` (an empty list).
     pub allowed_domains: Option<Vec<String>>,
 }
@@ -32,6 +34,10 @@ impl DefaultSettings {
     pub fn apply(&self, tenant: Tenant) -> Tenant {
         let tenant = match self.preset {
             Some(preset) => tenant.with_preset(preset),
+            None => tenant,
+        };
+        let tenant = match self.patch_response {
+            Some(patch_response) => tenant.with_patch_response(patch_response),
             None => tenant,
         };
         match &self.allowed_domains {
@@ -96,6 +102,9 @@ pub async fn ensure_default(
 fn log_changes(before: &Tenant, after: &Tenant) {
     if before.preset != after.preset {
         tracing::warn!(target: "scimkit", tenant = DEFAULT_TENANT, from = before.preset.as_str(), to = after.preset.as_str(), "compatibility preset changed");
+    }
+    if before.patch_response != after.patch_response {
+        tracing::warn!(target: "scimkit", tenant = DEFAULT_TENANT, from = before.patch_response.as_str(), to = after.patch_response.as_str(), "PATCH response changed");
     }
     if before.allowed_email_domains != after.allowed_email_domains {
         let show = |d: &[String]| {
@@ -176,6 +185,7 @@ async fn add(args: TenantAddArgs) -> Result<String, String> {
     let tenants = open(&args.storage.db, true).await?;
     let tenant = Tenant::new(args.id.clone())
         .with_preset(args.compat)
+        .with_patch_response(args.patch_response.into())
         .with_allowed_email_domains(&args.allowed_domains);
     let name = args.name.as_deref().unwrap_or(&args.id);
     let token = tenants
@@ -223,6 +233,7 @@ pub fn table(records: &[TenantRecord]) -> String {
         "ENABLED".into(),
         "COMPAT".into(),
         "TOKEN".into(),
+        "PATCH".into(),
         "ALLOWED DOMAINS".into(),
         "CREATED".into(),
     ]];
@@ -233,6 +244,7 @@ pub fn table(records: &[TenantRecord]) -> String {
             if r.tenant.enabled { "yes" } else { "no" }.into(),
             r.tenant.preset.as_str().into(),
             if r.has_token { "set" } else { "none" }.into(),
+            r.tenant.patch_response.as_str().into(),
             if r.tenant.allowed_email_domains.is_empty() {
                 "any".into()
             } else {
@@ -241,7 +253,7 @@ pub fn table(records: &[TenantRecord]) -> String {
             r.created.clone(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..8)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     rows.iter()

@@ -76,6 +76,8 @@ async fn tenants_are_managed_while_the_server_runs() {
             "entra",
             "--allowed-domain",
             "acme.example",
+            "--patch-response",
+            "no-content",
         ],
     );
     assert!(ok, "{err}");
@@ -84,13 +86,33 @@ async fn tenants_are_managed_while_the_server_runs() {
     assert!(!ok && err.contains("already exists"), "{err}");
 
     // Isolation: one base URL, the token selects the tenant.
-    let (status, _, _) = send_with(&http, "POST", &users, &user("ada@acme.example"), &acme).await;
+    let (status, _, ada) = send_with(&http, "POST", &users, &user("ada@acme.example"), &acme).await;
     assert_eq!(status, 201);
+    // acme answers PATCH with 204 and the new ETag (RFC 7644 §3.5.2); the default tenant
+    // with the resource.
+    let deactivate = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "active", "value": false}]})
+    .to_string();
+    let ada_url = format!("{users}/{}", ada["id"].as_str().unwrap());
+    let (status, headers, body) = send_with(&http, "PATCH", &ada_url, &deactivate, &acme).await;
+    assert_eq!((status, body), (204, serde_json::Value::Null));
+    assert_eq!(headers["etag"], "W/\"2\"");
+    let (_, _, bob) = send_with(
+        &http,
+        "POST",
+        &users,
+        &user("bob@x.example"),
+        "default-token",
+    )
+    .await;
+    let bob_url = format!("{users}/{}", bob["id"].as_str().unwrap());
+    let (status, _, body) = send_with(&http, "PATCH", &bob_url, &deactivate, "default-token").await;
+    assert_eq!((status, &body["active"]), (200, &json!(false)), "{body}");
     let (status, _, err) =
         send_with(&http, "POST", &users, &user("ada@other.example"), &acme).await;
     assert_eq!(status, 400, "acme allows acme.example only: {err}");
     let (_, _, list) = send_with(&http, "GET", &users, "", "default-token").await;
-    assert_eq!(list["totalResults"], 0);
+    assert_eq!(list["totalResults"], 1);
     let (_, _, list) = send_with(&http, "GET", &users, "", &acme).await;
     assert_eq!(list["totalResults"], 1);
 
@@ -100,14 +122,28 @@ async fn tenants_are_managed_while_the_server_runs() {
         .lines()
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(rows[0][..5], ["ID", "NAME", "ENABLED", "COMPAT", "TOKEN"]);
     assert_eq!(
-        rows[1][..6],
-        ["acme", "Acme", "Inc.", "yes", "entra", "set"]
+        rows[0][..6],
+        ["ID", "NAME", "ENABLED", "COMPAT", "TOKEN", "PATCH"]
     );
     assert_eq!(
-        rows[2][..5],
-        ["default", "Default", "tenant", "yes", "lenient"]
+        rows[1][..8],
+        [
+            "acme",
+            "Acme",
+            "Inc.",
+            "yes",
+            "entra",
+            "set",
+            "no-content",
+            "acme.example"
+        ]
+    );
+    assert_eq!(
+        rows[2][..7],
+        [
+            "default", "Default", "tenant", "yes", "lenient", "set", "resource"
+        ]
     );
 
     // The switch applies to the running server at once: 403, nothing changed.
@@ -146,16 +182,39 @@ async fn serve_flags_configure_the_default_tenant_at_each_start() {
     assert!(row().contains("okta"), "{}", row());
     let server = Server::start_in(
         dir.path(),
-        &["--token", "t2", "--allowed-domain", "example.com"],
-        &[],
+        &["--token", "t1"],
+        &[("SCIMKIT_PATCH_RESPONSE", "no-content")],
     );
-    // Given flags apply; the preset, not given this time, stays as stored.
     assert!(
-        row().contains("okta") && row().contains("example.com"),
+        row().contains("okta") && row().contains("no-content"),
         "{}",
         row()
     );
     let http = client();
+    let users = server.url("/Users");
+    let body =
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada"});
+    let (status, _, ada) = send_with(&http, "POST", &users, &body.to_string(), "t1").await;
+    assert_eq!(status, 201, "{ada}");
+    let rename = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "Ada"}]});
+    let ada_url = format!("{users}/{}", ada["id"].as_str().unwrap());
+    let (status, headers, _) = send_with(&http, "PATCH", &ada_url, &rename.to_string(), "t1").await;
+    assert_eq!(status, 204);
+    assert_eq!(headers["etag"], "W/\"2\"");
+    assert!(server.stop().success());
+    let server = Server::start_in(
+        dir.path(),
+        &["--token", "t2", "--allowed-domain", "example.com"],
+        &[],
+    );
+    // Given flags apply; the preset and the PATCH response, not given this time, stay as
+    // stored.
+    assert!(
+        row().contains("okta") && row().contains("example.com") && row().contains("no-content"),
+        "{}",
+        row()
+    );
     let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t1").await;
     assert_eq!(status, 401, "--token replaced the stored token");
     let (status, _, _) = send_with(&http, "GET", &server.url("/Users"), "", "t2").await;
@@ -173,12 +232,18 @@ async fn serve_flags_configure_the_default_tenant_at_each_start() {
     assert!(server.stop().success());
     let server = Server::start_in(
         dir.path(),
-        &["--allow-any-domain", "--compat", "lenient"],
+        &[
+            "--allow-any-domain",
+            "--compat",
+            "lenient",
+            "--patch-response",
+            "resource",
+        ],
         &[],
     );
     let now = row();
     assert!(
-        now.contains("lenient") && !now.contains("example.com"),
+        now.contains("lenient") && !now.contains("example.com") && now.contains(" resource "),
         "{now}"
     );
     assert!(server.stop().success());
