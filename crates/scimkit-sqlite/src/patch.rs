@@ -265,17 +265,10 @@ async fn apply_change(
                 .iter()
                 .filter_map(|v| members::key_of(v, attr))
                 .collect();
-            let present: HashSet<String> = sqlx::query_scalar(
-                "SELECT value_key FROM members \
-                 WHERE resource_pk = ? AND value_key IN (SELECT value FROM json_each(?))",
-            )
-            .bind(pk)
-            .bind(serde_json::to_string(&keys).unwrap_or_default())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?
-            .into_iter()
-            .collect();
+            let present: HashSet<String> = members::present_keys(conn, pk, &keys)
+                .await?
+                .into_iter()
+                .collect();
             let new: Vec<Value> = values
                 .iter()
                 .filter(|v| members::key_of(v, attr).is_some_and(|k| !present.contains(&k)))
@@ -300,16 +293,7 @@ async fn apply_change(
                 .filter_map(Value::as_str)
                 .map(|v| scimkit_provision::normalise_unique(v, attr.case_exact))
                 .collect();
-            let removed: Vec<String> = sqlx::query_scalar(
-                "DELETE FROM members \
-                 WHERE resource_pk = ? AND value_key IN (SELECT value FROM json_each(?)) \
-                 RETURNING item",
-            )
-            .bind(pk)
-            .bind(serde_json::to_string(&keys).unwrap_or_default())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?;
+            let removed = members::delete_keys(conn, pk, &keys).await?;
             record_removed(applied, &removed)?;
         }
         MemberChange::RemoveWhere { matcher, .. } => {
