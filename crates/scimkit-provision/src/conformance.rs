@@ -730,19 +730,29 @@ pub async fn patch_by_replace_rules(store: Arc<dyn Store>, registry: Arc<SchemaR
     ));
 }
 
+/// Creates the group the hint checks read: `displayName`, `externalId` and one member.
+async fn create_hinted_group(
+    store: &dyn Store,
+    ctx: &RequestContext,
+    g: &ResourceType,
+    member: &str,
+) -> Value {
+    store
+        .create(
+            ctx,
+            g,
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Hinted", "externalId": "e1", "members": [{"value": member}]}),
+        )
+        .await
+        .expect("create")
+}
+
 /// A [`ReadHint`] may drop the attributes it names, never others.
 pub async fn read_hint_keeps_the_rest(store: Arc<dyn Store>, registry: Arc<SchemaRegistry>) {
     let ctx = RequestContext::for_tenant("t1");
     let g = groups(&registry);
-    let created = store
-        .create(
-            &ctx,
-            g,
-            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-            "displayName": "Hinted", "externalId": "e1", "members": [{"value": "m"}]}),
-        )
-        .await
-        .expect("create");
+    let created = create_hinted_group(store.as_ref(), &ctx, g, "m").await;
     let gid = id_of(&created);
     let hint = ReadHint {
         omit: vec!["members".into()],
@@ -776,15 +786,7 @@ fn member_values(resource: &Value) -> Vec<String> {
 pub async fn patch_hint_keeps_meta(store: Arc<dyn Store>, registry: Arc<SchemaRegistry>) {
     let ctx = RequestContext::for_tenant("t1");
     let g = groups(&registry);
-    let created = store
-        .create(
-            &ctx,
-            g,
-            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-            "displayName": "Hinted", "externalId": "e1", "members": [{"value": "m1"}]}),
-        )
-        .await
-        .expect("create");
+    let created = create_hinted_group(store.as_ref(), &ctx, g, "m1").await;
     let gid = id_of(&created);
     let hints = [
         (vec!["members"], "m2"),

@@ -11,15 +11,7 @@ async fn every_shared_scenario_passes_with_the_default_preset() {
     let scenarios = all_scenarios().expect("scenario data loads");
     assert_eq!(scenarios.len(), 96);
     let runner = Runner::new(InProcess(service()), BASE).token(TOKEN);
-    let mut failures = Vec::new();
-    for scenario in &scenarios {
-        if let Err(why) = runner.run(scenario).await {
-            failures.push(format!(
-                "FAIL {}: {} -- {why}",
-                scenario.file, scenario.name
-            ));
-        }
-    }
+    let failures = runner.failures(&scenarios).await;
     assert!(
         failures.is_empty(),
         "{} of {} scenarios failed:\n{}",

@@ -259,6 +259,21 @@ impl<T: Transport> Runner<T> {
         &self.transport
     }
 
+    /// Runs every scenario in order and returns one line per failed one,
+    /// `FAIL <file>: <name> -- <why>` (empty when all passed).
+    pub async fn failures(&self, scenarios: &[Scenario]) -> Vec<String> {
+        let mut failures = Vec::new();
+        for scenario in scenarios {
+            if let Err(why) = self.run(scenario).await {
+                failures.push(format!(
+                    "FAIL {}: {} -- {why}",
+                    scenario.file, scenario.name
+                ));
+            }
+        }
+        failures
+    }
+
     /// Runs a scenario: `Ok` if it passed, else the first failing step and why.
     ///
     /// # Errors

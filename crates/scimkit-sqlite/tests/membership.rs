@@ -67,6 +67,16 @@ fn group(name: &str, members: impl IntoIterator<Item = String>) -> Value {
     g
 }
 
+/// The `value`s of the group's `members`, in order.
+fn member_values(group: &Value) -> Vec<&str> {
+    group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect()
+}
+
 fn without_meta(mut resource: Value) -> Value {
     if let Some(object) = resource.as_object_mut() {
         object.remove("meta");
@@ -394,12 +404,7 @@ async fn native_patch_with_a_hint_reads_no_other_member() {
         light.as_object_mut().unwrap().remove("members");
         light
     });
-    let values: Vec<&str> = stored["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(|m| m["value"].as_str())
-        .collect();
+    let values = member_values(&stored);
     assert_eq!(values.len(), 1_000);
     assert_eq!(values[..2], ["u1", "u2"]);
     assert_eq!(values[999], "new-2");
@@ -556,12 +561,7 @@ async fn service_patch_leaves_out_members_it_will_not_return() {
     poison_member(&path, "q700", Some(&original.replace("f700", "q700"))).await;
     let (status, etag, body) = send(&service, "t-full", "PATCH", &full, &add("new-3")).await;
     assert_eq!((status, etag.as_deref()), (200, Some("W/\"5\"")), "{body}");
-    let values: Vec<&str> = body["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(|m| m["value"].as_str())
-        .collect();
+    let values = member_values(&body);
     assert_eq!(values.len(), 2_002);
     assert!(values.contains(&"new-1") && values.contains(&"new-3") && !values.contains(&"f3"));
     let attrs = format!("{quiet}?attributes=displayName");
@@ -570,12 +570,7 @@ async fn service_patch_leaves_out_members_it_will_not_return() {
     assert_eq!(body["displayName"], "Everyone");
     assert!(body.get("members").is_none(), "{body}");
     let (_, _, read) = send(&service, "t-quiet", "GET", &quiet, &Value::Null).await;
-    let values: Vec<&str> = read["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(|m| m["value"].as_str())
-        .collect();
+    let values = member_values(&read);
     assert_eq!(values.len(), 2_001);
     assert_eq!(values[1_998..], ["q1999", "new-2", "new-4"]);
 }

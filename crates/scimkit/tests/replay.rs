@@ -14,15 +14,7 @@ async fn every_shared_scenario_passes_over_http() {
     let scenarios = all_scenarios().expect("scenario data loads");
     assert_eq!(scenarios.len(), 96, "27 IdP scenarios and 69 cases");
     let runner = Runner::new(Http(client()), &server.base_url).token(TOKEN);
-    let mut failures = Vec::new();
-    for scenario in &scenarios {
-        if let Err(why) = runner.run(scenario).await {
-            failures.push(format!(
-                "FAIL {}: {} -- {why}",
-                scenario.file, scenario.name
-            ));
-        }
-    }
+    let failures = runner.failures(&scenarios).await;
     println!(
         "{} passed, {} failed",
         scenarios.len() - failures.len(),
