@@ -122,7 +122,8 @@ pub struct ServeArgs {
     #[arg(long, env = "SCIMKIT_MAX_BODY_BYTES", default_value_t = scimkit_provision::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
 
-    /// Seconds a request may take, body upload included (408 beyond).
+    /// Seconds a request may take once its headers are in, body upload included (408 beyond;
+    /// the headers themselves are bounded by --header-timeout).
     #[arg(
         long,
         env = "SCIMKIT_REQUEST_TIMEOUT",
@@ -130,6 +131,17 @@ pub struct ServeArgs {
         value_name = "SECONDS"
     )]
     pub request_timeout: u64,
+
+    /// Seconds a client has to send a request's headers, from the moment its connection is
+    /// accepted or its previous response was sent (so an idle keep-alive connection is closed
+    /// after this long too); a connection that misses it is closed without a response.
+    #[arg(
+        long,
+        env = "SCIMKIT_HEADER_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub header_timeout: u64,
 
     /// Log format on standard error.
     #[arg(long, env = "SCIMKIT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

@@ -15,6 +15,7 @@
 
 mod app;
 mod cli;
+mod connections;
 mod provisioning_log;
 mod serve;
 mod tenants;

@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::app;
 use crate::cli::ServeArgs;
+use crate::connections::{self, Drained};
 use crate::provisioning_log::ProvisioningLog;
 use crate::tenants::{self, DEFAULT_TENANT, DefaultSettings};
 
@@ -88,19 +89,11 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     println!("{READY}");
     tracing::info!(target: "scimkit", %base_url, storage = %where_, "serving");
 
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    });
-    let deadline = async move {
-        let mut stop_rx = stop_rx;
-        let _ = stop_rx.wait_for(|stopped| *stopped).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        result = server => result.map_err(|e| format!("server error: {e}"))?,
-        () = deadline => tracing::warn!(target: "scimkit", "requests still running after {}s; exiting", SHUTDOWN_GRACE.as_secs()),
+    let header_timeout = Duration::from_secs(args.header_timeout.max(1));
+    let drained =
+        connections::serve(listener, router, header_timeout, SHUTDOWN_GRACE, shutdown).await;
+    if drained == Drained::TimedOut {
+        tracing::warn!(target: "scimkit", "requests still running after {}s; exiting", SHUTDOWN_GRACE.as_secs());
     }
     if let Some(store) = sqlite {
         store.close().await;

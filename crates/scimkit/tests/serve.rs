@@ -183,6 +183,67 @@ fn a_request_that_takes_too_long_gets_408() {
     assert!(text.contains("\"status\":\"408\""), "{text}");
 }
 
+/// Reads until the server closes the connection (EOF or reset); panics if it is still open
+/// after 20 s. Returns what was read.
+fn read_until_closed(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => reply.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("the connection is still open after 20 s; read so far: {reply:?}")
+            }
+            Err(_) => break,
+        }
+    }
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+/// Slowloris: a connection that sends part of a request head (the tester's input), nothing,
+/// or part of the HTTP/2 preface is closed once `--header-timeout` passes; a kept-alive
+/// connection idle that long is closed after its response. Regression: the first stayed
+/// open indefinitely (`--request-timeout` starts only once the head is in).
+#[test]
+fn a_connection_without_a_complete_request_head_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::memory(dir.path(), &["--header-timeout", "1"]);
+    let addr = server
+        .base_url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for partial in [
+        format!("GET /scim/v2/Users HTTP/1.1\r\nHost: {addr}\r\n"),
+        String::new(),
+        "PRI * HTTP/2.0\r\n".to_owned(),
+    ] {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream.write_all(partial.as_bytes()).unwrap();
+        let reply = read_until_closed(&mut stream);
+        assert!(reply.is_empty(), "{partial:?}: {reply}");
+    }
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /scim/v2/ServiceProviderConfig HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    let reply = read_until_closed(&mut stream);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
 #[tokio::test]
 async fn flags_come_from_the_environment_too() {
     let dir = tempfile::tempdir().unwrap();
