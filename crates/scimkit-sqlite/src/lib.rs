@@ -96,8 +96,9 @@
 //! member row is read: the cost is k index lookups and row writes plus the group's row,
 //! whatever the group's size. Entra ID sends such a PATCH for every membership change. In
 //! `benches/benches/sqlite_store.rs`, adding then removing 100 members of a
-//! 100,000-member group took about 50 times less with `members` omitted than with the whole
-//! group returned (and about 80 times less than the in-memory store, which clones the group).
+//! 100,000-member group took 50 to 90 times less with `members` omitted than with the whole
+//! group returned (and 80 to 150 times less than the in-memory store, which clones the
+//! group; two runs on a loaded 2-core machine).
 //! The statements that find member rows by `value` name their index (`INDEXED BY`): without
 //! statistics SQLite would scan all of a big group's rows instead.
 //!
