@@ -89,8 +89,10 @@ pub struct ServiceConfig {
     /// tenant (default `true`), so no group keeps a dangling member.
     pub remove_deleted_members: bool,
     /// Whether a User's readOnly `groups` (RFC 7643 §4.1.2) is filled in on the way out
-    /// from the Groups listing it in `members` (default `true`; one store search per User
-    /// returned, an index lookup in the provided stores).
+    /// from the Groups listing it in `members` (default `true`). A User's entity tag then
+    /// covers its groups (see the crate docs). Cost: one store search (an index lookup in the
+    /// provided stores) per User returned with `groups` or `meta`, and per conditional
+    /// (`If-Match`) write to a User. With `false`, Users are served as stored.
     pub user_groups: bool,
     /// Request limits.
     pub limits: Limits,

@@ -95,7 +95,12 @@
 //!   (it could be neither validated nor filtered); an unknown URN in `schemas` alone is
 //!   tolerated by the non-strict presets (Entra's group create).
 //! - Deleting a User removes it from every Group's `members`; a User's readOnly `groups`
-//!   is computed from Group memberships on the way out (direct memberships only).
+//!   is computed from Group memberships on the way out (direct memberships only). A User's
+//!   entity tag covers them: `W/"<stored version>.<digest of groups>"` (the stored version
+//!   alone when it is in no group), so renaming a group or changing its members changes the
+//!   `ETag` and `meta.version` of the users concerned, and `If-Match` / `If-None-Match`
+//!   compare with that tag (RFC 7644 §3.14). `meta.lastModified` stays the time of the last
+//!   write to the User itself, the value `meta.lastModified` filters see.
 //! - `/Me` without a resolver is 501; POST `/Me` is 501.
 //! - HTTP (RFC 9110): `HEAD` is answered wherever `GET` is, as `GET` without content
 //!   (§9.3.2); a method an endpoint does not support is 405 with `Allow` (§15.5.6), decided

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::Call;
 use super::resources::render;
+use super::served::Served;
 use super::view::View;
 use super::wire::{Query, Reply};
 use crate::store::SearchQuery;
@@ -147,7 +148,8 @@ pub(crate) async fn query(
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
     let mut resources = Vec::with_capacity(page.resources.len());
     for resource in page.resources {
-        resources.push(render(call, rt, resource, &view).await?);
+        let served = Served::for_view(call, rt, &resource, &view).await?;
+        resources.push(render(call, rt, resource, served, &view)?);
     }
     Ok(list_reply(resources, page.total_results, query.start_index))
 }
@@ -207,7 +209,8 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
     let mut resources = Vec::new();
     for (_, rt, resource) in merged.into_iter().skip(skip).take(take) {
         let view = views.get(&rt.name).cloned().unwrap_or_default();
-        resources.push(render(call, rt, resource, &view).await?);
+        let served = Served::for_view(call, rt, &resource, &view).await?;
+        resources.push(render(call, rt, resource, served, &view)?);
     }
     Ok(list_reply(resources, total, start))
 }

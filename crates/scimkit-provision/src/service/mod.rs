@@ -7,6 +7,7 @@ mod list;
 mod me;
 mod resources;
 mod route;
+mod served;
 mod view;
 pub(crate) mod wire;
 

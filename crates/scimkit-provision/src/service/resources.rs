@@ -9,6 +9,7 @@ use scimkit_schema::{
 use serde_json::Value;
 
 use super::route::Route;
+use super::served::{self, Served};
 use super::view::{View, everything_but_meta};
 use super::wire::{Reply, TagList};
 use super::{Call, changes, method_not_allowed};
@@ -42,10 +43,12 @@ impl Preconditions {
     }
 }
 
-/// The version a write must find, from `If-Match` (RFC 7644 §3.14): none without the header
-/// or with `*` (the store still answers 404 for a missing resource); the tag itself when there
-/// is one (the store answers 412 when it is not current); with several, the current version
-/// if it is one of them, else 412.
+/// The stored version a write must find, from `If-Match` (RFC 7644 §3.14): none without the
+/// header or with `*` (the store still answers 404 for a missing resource); the tag itself
+/// when there is one and the type serves stored tags (the store answers 412 when it is not
+/// current); else (several tags, or a User, whose served tag covers its derived `groups`,
+/// see [`served`](super::served)) the current stored version if the current served tag is
+/// one of them, else 412.
 async fn expected_version(
     call: &Call<'_>,
     rt: &ResourceType,
@@ -54,16 +57,18 @@ async fn expected_version(
 ) -> Result<Option<Version>, ScimError> {
     match &pre.if_match {
         None | Some(TagList::Any) => Ok(None),
-        Some(TagList::Tags(tags)) if tags.len() == 1 => Ok(tags.first().cloned()),
+        Some(TagList::Tags(tags)) if tags.len() == 1 && !served::derives(call, rt) => {
+            Ok(tags.first().cloned())
+        }
         Some(_) => {
             let current = call
                 .inner
                 .store
                 .get(call.ctx, rt, id, &ReadHint::default())
                 .await?;
-            let version = Version::of(&current);
-            pre.check_match(version.as_ref())?;
-            Ok(version)
+            let served = Served::load(call, rt, &current).await?;
+            pre.check_match(served.version.as_ref())?;
+            Ok(Version::of(&current))
         }
     }
 }
@@ -118,78 +123,26 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
     })
 }
 
-/// The stored resource as the client sees it: `meta.location` added, projected.
-pub(crate) async fn render(
+/// The stored resource as the client sees it: `meta.location` added, what `served` derived
+/// (a User's `groups`, the served tag in `meta.version`), projected.
+pub(crate) fn render(
     call: &Call<'_>,
     rt: &ResourceType,
     mut resource: Value,
+    served: Served,
     view: &View,
 ) -> Result<Value, ScimError> {
     if let Some(id) = resource
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_owned)
+        && let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut)
     {
-        if let Some(meta) = resource.get_mut("meta").and_then(Value::as_object_mut) {
-            meta.insert("location".into(), Value::String(call.location(rt, &id)));
-        }
-        fill_user_groups(call, rt, &id, &mut resource, view).await?;
+        meta.insert("location".into(), Value::String(call.location(rt, &id)));
     }
+    served.apply(&mut resource);
     view.projection.apply(call.registry(), rt, &mut resource)?;
     Ok(resource)
-}
-
-/// RFC 7643 §4.1.2: a User's readOnly `groups` lists the Groups that have it as a direct
-/// member (`value`, `display`, `type: "direct"`; no `$ref`, which would tie stored-looking
-/// data to the base URL of the request), computed on the way out with one
-/// `members[value eq "<id>"]` search ([`ServiceConfig::user_groups`](crate::ServiceConfig)).
-async fn fill_user_groups(
-    call: &Call<'_>,
-    rt: &ResourceType,
-    id: &str,
-    resource: &mut Value,
-    view: &View,
-) -> Result<(), ScimError> {
-    let Some(groups) = call.registry().resource_type("Group") else {
-        return Ok(());
-    };
-    if rt.name != "User" || !call.inner.config.user_groups || !view.wants("groups") {
-        return Ok(());
-    }
-    let filter = scimkit_filter::Filter::value_path(
-        scimkit_filter::AttrPath::new("members"),
-        scimkit_filter::AttrExp::compare(
-            scimkit_filter::AttrPath::new("value"),
-            scimkit_filter::CompareOp::Eq,
-            id,
-        )
-        .into(),
-    );
-    let mut query = crate::store::SearchQuery::all(u64::MAX).with_filter(filter);
-    query.hint = ReadHint {
-        omit: vec!["members".into()],
-    };
-    let page = call.inner.store.search(call.ctx, groups, &query).await?;
-    let list: Vec<Value> = page
-        .resources
-        .iter()
-        .filter_map(|g| {
-            let gid = g.get("id")?.as_str()?;
-            let mut entry = serde_json::json!({"value": gid, "type": "direct"});
-            if let Some(name) = g.get("displayName") {
-                entry["display"] = name.clone();
-            }
-            Some(entry)
-        })
-        .collect();
-    if let Some(object) = resource.as_object_mut() {
-        if list.is_empty() {
-            object.remove("groups");
-        } else {
-            object.insert("groups".into(), Value::Array(list));
-        }
-    }
-    Ok(())
 }
 
 async fn reply_resource(
@@ -199,12 +152,26 @@ async fn reply_resource(
     resource: Value,
     view: &View,
 ) -> Result<Reply, ScimError> {
-    let version = Version::of(&resource);
+    let served = Served::load(call, rt, &resource).await?;
+    reply_served(call, rt, status, resource, served, view)
+}
+
+/// A reply with one resource and its served tag in `ETag` (RFC 7644 §3.14); `Location` for
+/// a 201.
+fn reply_served(
+    call: &Call<'_>,
+    rt: &ResourceType,
+    status: u16,
+    resource: Value,
+    served: Served,
+    view: &View,
+) -> Result<Reply, ScimError> {
+    let version = served.version.clone();
     let id = resource
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let mut reply = Reply::json(status, render(call, rt, resource, view).await?);
+    let mut reply = Reply::json(status, render(call, rt, resource, served, view)?);
     reply.version = version;
     if status == 201 {
         reply.location = id.map(|id| call.location(rt, &id));
@@ -330,16 +297,16 @@ pub(crate) async fn get(
 ) -> Result<Reply, ScimError> {
     let hint = view.hint.clone();
     let resource = call.inner.store.get(call.ctx, rt, id, &hint).await?;
-    let version = Version::of(&resource);
+    let served = Served::load(call, rt, &resource).await?;
     if let Some(tags) = &pre.if_none_match
-        && tags.matches(version.as_ref())
+        && tags.matches(served.version.as_ref())
     {
         let mut reply = Reply::empty(304);
-        reply.version = version;
+        reply.version = served.version;
         return Ok(reply);
     }
-    pre.check_match(version.as_ref())?;
-    reply_resource(call, rt, 200, resource, view).await
+    pre.check_match(served.version.as_ref())?;
+    reply_served(call, rt, 200, resource, served, view)
 }
 
 /// Immutable attributes a PUT body leaves out keep their stored value (RFC 7644 §3.5.1:
@@ -395,7 +362,10 @@ pub(crate) async fn replace(
     for attempt in 1..=REPLACE_ATTEMPTS {
         let current = store.get(call.ctx, rt, id, &full).await?;
         let version = Version::of(&current);
-        pre.check_match(version.as_ref())?;
+        if pre.if_match.is_some() {
+            let served = Served::load(call, rt, &current).await?;
+            pre.check_match(served.version.as_ref())?;
+        }
         let mut resource = prepare(
             call,
             rt,
@@ -590,7 +560,7 @@ pub(crate) async fn patch_value(
     }
     if no_content {
         let mut reply = Reply::empty(204);
-        reply.version = Version::of(&outcome.resource);
+        reply.version = Served::load(call, rt, &outcome.resource).await?.version;
         return Ok(reply);
     }
     reply_resource(call, rt, 200, outcome.resource, view).await
