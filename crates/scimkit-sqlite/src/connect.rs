@@ -1,12 +1,13 @@
 //! Opening the database: connection settings, the write and read pools, migrations.
 //!
 //! SQLite allows one writer at a time. Every write of a store goes through a pool of exactly
-//! one connection and starts with `BEGIN IMMEDIATE`, which takes the database's write lock
-//! at the start of the transaction: writers of the same store queue on the pool, writers of
-//! other stores or processes on the same file wait on the lock (up to the busy timeout), and
-//! no transaction ever fails halfway because another one got the lock first. Reads use a
-//! separate pool of `query_only` connections; in WAL mode they never block the writer and
-//! see a consistent snapshot per transaction.
+//! one connection, in a transaction that starts with `BEGIN IMMEDIATE`, which takes the
+//! database's write lock at the start: writers of the same store queue in the store's
+//! writer (see `group_commit.rs`: they share transactions), writers of other stores or
+//! processes on the same file wait on the lock (up to the busy timeout), and no transaction
+//! ever fails halfway because another one got the lock first. Reads use a separate pool of
+//! `query_only` connections; in WAL mode they never block the writer and see a consistent
+//! snapshot per transaction.
 
 use std::str::FromStr;
 
@@ -71,9 +72,13 @@ pub(crate) async fn open_memory() -> Result<Pools, OpenError> {
         SqliteConnectOptions::from_str("sqlite::memory:").map_err(OpenError::Connect)?,
         Durability::Normal,
     );
+    // No test (ping) before handing the connection out: a checkout dropped during it (a
+    // cancelled request) could make the pool close the connection, and with it the whole
+    // in-memory database (seen as "no such table" by the cut-off writes test).
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
+        .test_before_acquire(false)
         .idle_timeout(None)
         .max_lifetime(None)
         .connect_with(connect)

@@ -66,14 +66,44 @@
 //!
 //! # Transactions, concurrency, durability
 //!
-//! Every write is one transaction that starts with `BEGIN IMMEDIATE` on the store's single
-//! write connection and checks the expected version inside it; a PATCH reads, applies and
-//! writes inside one transaction, so concurrent PATCHes from any number of tasks, stores or
-//! processes on the same file are serialised by SQLite's write lock and lose nothing (a
-//! writer waits up to [`SqliteOptions::busy_timeout`] for the lock). Reads run on a pool of
-//! read-only connections in WAL mode: they never block the writer and each search sees one
-//! snapshot. A write is acknowledged only after its commit returns, with
-//! `synchronous = FULL` by default ([`Durability`]): it survives `kill -9` and power loss.
+//! All writes of a store go through its single write connection, where SQLite's write lock
+//! is taken with `BEGIN IMMEDIATE`, so writers from any number of tasks, stores or
+//! processes on the same file are serialised and lose nothing (a writer waits up to
+//! [`SqliteOptions::busy_timeout`] for another process's lock). Each write checks the
+//! expected version inside that lock; a PATCH reads, applies and writes inside it, so
+//! concurrent PATCHes never need a retry. Reads run on a pool of read-only connections in
+//! WAL mode: they never block the writer and each search sees one snapshot.
+//!
+//! **Group commit** (on by default, [`SqliteOptions::group_commit`]): concurrent writes of a
+//! store share one transaction. The first writer to find none open runs `BEGIN IMMEDIATE`;
+//! each write runs in its own `SAVEPOINT`, one at a time in arrival order. A write that
+//! fails is rolled back to its savepoint (`ROLLBACK TO`, `RELEASE`) and returns its error at
+//! once, leaving nothing in the batch. A write that succeeds releases its savepoint and
+//! waits while the writers queued behind it write into the same transaction; then one
+//! `COMMIT` acknowledges them all, and writers arriving meanwhile form the next batch.
+//! Under load that is one fsync per batch instead of one per write.
+//!
+//! **Durability.** A write is acknowledged (its call returns `Ok`) only after the `COMMIT`
+//! holding it returned, and with the default [`Durability::Full`] (`synchronous = FULL`)
+//! that `COMMIT` is on stable storage: an acknowledged write survives `kill -9` and power
+//! loss. A `COMMIT` that fails (disk full, I/O error) is rolled back and fails every write
+//! of its batch: none is acknowledged and none is stored. A write whose future is dropped
+//! (client gone, request timeout) is all or nothing: cut off before its savepoint was
+//! released it is rolled back before the connection is used again; after, it is complete
+//! and committed with its batch (unacknowledged, like a response lost on the wire). Any
+//! writer of a batch may commit it, and a task commits a batch whose writers were all
+//! dropped, so no batch keeps the write lock. A batch holds a pool connection only from
+//! `BEGIN` to `COMMIT`: an in-memory store (one connection for everything) serves reads
+//! between batches.
+//!
+//! **Reads inside a write** (the version check, uniqueness, the PATCH's current resource)
+//! see the earlier writes of the same batch before they are committed. That is sound for
+//! what is acknowledged: the batch commits or fails as one, so no write is acknowledged on
+//! the strength of one that is not durable with it. The one visible effect: when a batch's
+//! `COMMIT` fails, a write of that batch refused because of an earlier one in it (409
+//! `uniqueness` on a userName it claimed, 412 on a version it set) was refused over a write
+//! that did not happen; retrying it then succeeds. Reads on the read pool see only
+//! committed batches.
 //!
 //! # PATCH and group membership
 //!
@@ -145,6 +175,7 @@
 mod collation;
 mod connect;
 mod error;
+mod group_commit;
 mod layout;
 mod members;
 mod migrate;

@@ -76,7 +76,7 @@ impl SqliteStore {
                     .await?
             }
         };
-        tx.commit().await.map_err(backend)?;
+        tx.commit().await?;
         Ok(outcome)
     }
 

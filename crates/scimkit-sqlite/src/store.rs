@@ -9,10 +9,11 @@ use scimkit_provision::{
 };
 use scimkit_schema::{ResourceType, SchemaRegistry, ScimError};
 use serde_json::Value;
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Row, SqliteConnection};
 
 use crate::connect::{self, Pools};
 use crate::error::{OpenError, backend};
+use crate::group_commit::{WriteTx, Writer};
 use crate::layout::{Derived, Layout, fingerprint};
 use crate::options::SqliteOptions;
 use crate::{members, migrate, unique};
@@ -26,6 +27,7 @@ use crate::{members, migrate, unique};
 pub struct SqliteStore {
     pub(crate) registry: Arc<SchemaRegistry>,
     pub(crate) pools: Pools,
+    pub(crate) writer: Writer,
     layouts: RwLock<HashMap<String, Arc<Layout>>>,
 }
 
@@ -101,7 +103,7 @@ impl SqliteStore {
         registry: Arc<SchemaRegistry>,
     ) -> Result<SqliteStore, OpenError> {
         let pools = connect::open_file(options).await?;
-        SqliteStore::start(pools, registry).await
+        SqliteStore::start(pools, registry, options.group_commit).await
     }
 
     /// A store on a private in-memory database (no WAL, one connection, gone when the store
@@ -111,13 +113,18 @@ impl SqliteStore {
     /// As [`open`](Self::open).
     pub async fn open_in_memory(registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
         let pools = connect::open_memory().await?;
-        SqliteStore::start(pools, registry).await
+        SqliteStore::start(pools, registry, true).await
     }
 
-    async fn start(pools: Pools, registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
+    async fn start(
+        pools: Pools,
+        registry: Arc<SchemaRegistry>,
+        group_commit: bool,
+    ) -> Result<SqliteStore, OpenError> {
         migrate::run(&pools.writer).await?;
         let store = SqliteStore {
             registry,
+            writer: Writer::new(pools.writer.clone(), group_commit),
             pools,
             layouts: RwLock::new(HashMap::new()),
         };
@@ -138,9 +145,10 @@ impl SqliteStore {
         &self.registry
     }
 
-    /// Closes every connection, waiting for running calls to finish. Dropping the store
-    /// also closes them, in the background.
+    /// Closes every connection, waiting for running calls to finish (an open group-commit
+    /// batch is committed first). Dropping the store also closes them, in the background.
     pub async fn close(&self) {
+        self.writer.flush().await;
         self.pools.writer.close().await;
         self.pools.reader.close().await;
     }
@@ -163,13 +171,12 @@ impl SqliteStore {
         layout
     }
 
-    /// Starts a write transaction holding the database's write lock (`BEGIN IMMEDIATE`).
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.pools
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(backend)
+    /// Starts one write: its savepoint inside the shared write transaction that holds the
+    /// database's write lock (`BEGIN IMMEDIATE`), see [`crate::group_commit`]. Reads
+    /// through it see the earlier writes of the same batch. `commit` returns once the
+    /// batch's `COMMIT` returned; dropping it rolls the write back.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        self.writer.begin().await
     }
 
     /// The row of `(tenant, type, id)`, its body parsed (membership values not loaded).
@@ -387,7 +394,7 @@ impl SqliteStore {
         if let (Some(attr), Some(items)) = (&layout.members, &items) {
             members::insert(&mut tx, pk, 0, items, attr).await?;
         }
-        tx.commit().await.map_err(backend)?;
+        tx.commit().await?;
         Ok(stored)
     }
 
@@ -431,7 +438,7 @@ impl SqliteStore {
         let stored = self
             .write_existing(&mut tx, ctx, resource_type, &row, id, resource)
             .await?;
-        tx.commit().await.map_err(backend)?;
+        tx.commit().await?;
         Ok(stored)
     }
 
@@ -451,7 +458,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        tx.commit().await.map_err(backend)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -459,7 +466,13 @@ impl SqliteStore {
     /// row when the registry's facts differ from the ones the database was indexed with.
     async fn reindex_if_needed(&self) -> Result<(), StoreError> {
         let wanted = fingerprint(&self.registry);
-        let mut tx = self.begin_write().await?;
+        // At opening, before any other write: a plain transaction of its own.
+        let mut tx = self
+            .pools
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
         let stored: Option<String> =
             sqlx::query_scalar("SELECT value FROM store_meta WHERE key = 'layout'")
                 .fetch_optional(&mut *tx)
