@@ -101,6 +101,12 @@
 //!   `ETag` and `meta.version` of the users concerned, and `If-Match` / `If-None-Match`
 //!   compare with that tag (RFC 7644 §3.14). `meta.lastModified` stays the time of the last
 //!   write to the User itself, the value `meta.lastModified` filters see.
+//! - Filters on a User's `groups` (`groups.value eq "G"`, `groups pr`, `groups[...]`,
+//!   `groups.display sw "x"`, also in `/.search` and at the root) see the derived groups:
+//!   each such term becomes the ids of the members of the Groups it matches, through the
+//!   store's own search (RFC 7644 §3.4.2.2). A term that holds for users in no group
+//!   (`groups eq null`), or that selects more users than `Limits::max_filter_terms`, is 400
+//!   `invalidFilter`; `sortBy` on `groups` is 400 `invalidValue`.
 //! - `/Me` without a resolver is 501; POST `/Me` is 501.
 //! - HTTP (RFC 9110): `HEAD` is answered wherever `GET` is, as `GET` without content
 //!   (§9.3.2); a method an endpoint does not support is 405 with `Allow` (§15.5.6), decided

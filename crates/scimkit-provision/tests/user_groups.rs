@@ -177,3 +177,167 @@ async fn if_match_with_a_tag_from_before_a_membership_change_is_412() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["groups"][0]["display"], "g");
 }
+
+/// `userName`s of the users `GET /Users?filter=...` (URL-encoded here) returns, sorted, with
+/// `totalResults` checked against them.
+async fn filtered(service: &ScimService, filter: &str) -> Vec<String> {
+    let query: String = url_encode(filter);
+    let (status, _, list) = send(service, "GET", &format!("/Users?filter={query}"), "", &[]).await;
+    assert_eq!(status, 200, "{filter}: {list}");
+    let mut names: Vec<String> = list["Resources"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .map(|u| u["userName"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    assert_eq!(list["totalResults"], names.len(), "{filter}");
+    names
+}
+
+fn url_encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// RFC 7644 §3.4.2.2 on the tester's filters (F5): a filter on `groups` sees the groups every
+/// GET shows. Regression: each of these answered 200 with totalResults 0.
+#[tokio::test]
+async fn filters_on_groups_see_the_derived_groups() {
+    let service = service();
+    let u = user(&service, "u").await;
+    let v = user(&service, "v").await;
+    user(&service, "w").await;
+    let g = group(&service, "conc 43bf11", &[&u]).await;
+    let h = group(&service, "other", &[&v, "not-a-user"]).await;
+    for (filter, expected) in [
+        (format!(r#"groups.value eq "{g}""#), vec!["u"]),
+        ("groups pr".to_owned(), vec!["u", "v"]),
+        (format!(r#"groups[value eq "{g}"]"#), vec!["u"]),
+        (r#"groups.display eq "conc 43bf11""#.to_owned(), vec!["u"]),
+        // display is caseExact false in the User schema (RFC 7643 §8.7.1).
+        (r#"GROUPS.DISPLAY eq "CONC 43BF11""#.to_owned(), vec!["u"]),
+        (r#"groups.display sw "o""#.to_owned(), vec!["v"]),
+        (r#"groups.type eq "direct""#.to_owned(), vec!["u", "v"]),
+        (r#"groups.type eq "indirect""#.to_owned(), vec![]),
+        ("not (groups pr)".to_owned(), vec!["w"]),
+        (format!(r#"groups.value ne "{g}""#), vec!["v"]),
+        (
+            format!(r#"groups[value eq "{h}" and display eq "other"] or userName eq "w""#),
+            vec!["v", "w"],
+        ),
+        (
+            format!(r#"userName eq "u" and groups.value eq "{h}""#),
+            vec![],
+        ),
+        (
+            format!(r#"urn:ietf:params:scim:schemas:core:2.0:User:groups.value eq "{g}""#),
+            vec!["u"],
+        ),
+        (r#"groups.value eq "nope""#.to_owned(), vec![]),
+        (r#"groups.$ref pr"#.to_owned(), vec![]),
+    ] {
+        assert_eq!(filtered(&service, &filter).await, expected, "{filter}");
+    }
+    // POST /.search (RFC 7644 §3.4.3), paged: totalResults counts every match.
+    let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": "groups pr", "count": 1});
+    let (status, _, list) =
+        send(&service, "POST", "/Users/.search", &search.to_string(), &[]).await;
+    assert_eq!(
+        (
+            status,
+            list["totalResults"].clone(),
+            list["itemsPerPage"].clone()
+        ),
+        (200, json!(2), json!(1))
+    );
+    // Across all types (RFC 7644 §3.4.2.1): only the user; Groups have no groups.
+    let (status, _, list) = send(
+        &service,
+        "GET",
+        &format!(
+            "/?filter={}",
+            url_encode(&format!(r#"groups.value eq "{g}""#))
+        ),
+        "",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, list["totalResults"].clone()),
+        (200, json!(1)),
+        "{list}"
+    );
+    assert_eq!(list["Resources"][0]["id"], u.as_str());
+}
+
+/// What the rewrite cannot answer is refused, never silently empty: a term that holds for
+/// users in no group, `sortBy` on groups, and more member ids than the filter term limit.
+#[tokio::test]
+async fn unsupported_filters_and_sorts_on_groups_are_400() {
+    let registry = std::sync::Arc::new(scimkit_schema::SchemaRegistry::core());
+    let auth = std::sync::Arc::new(scimkit_provision::TokenAuthenticator::new());
+    auth.insert(common::TOKEN, scimkit_provision::Tenant::new("acme"));
+    let mut config = scimkit_provision::ServiceConfig::new("/v2");
+    config.limits.max_filter_terms = 3;
+    let service = ScimService::builder(
+        std::sync::Arc::new(scimkit_provision::InMemoryStore::new(registry.clone())),
+        auth,
+    )
+    .registry(registry)
+    .config(config)
+    .build();
+    let a = user(&service, "a").await;
+    let b = user(&service, "b").await;
+    let c = user(&service, "c").await;
+    let d = user(&service, "d").await;
+    let small = group(&service, "small", &[&a, &b, &c]).await;
+    let big = group(&service, "big", &[&a, &b, &c, &d]).await;
+    assert_eq!(
+        filtered(&service, &format!(r#"groups.value eq "{small}""#)).await,
+        ["a", "b", "c"]
+    );
+    for (query, scim_type, says) in [
+        (
+            format!(
+                "filter={}",
+                url_encode(&format!(r#"groups.value eq "{big}""#))
+            ),
+            "invalidFilter",
+            "GET /Groups/{id}",
+        ),
+        (
+            format!("filter={}", url_encode("groups.value eq null")),
+            "invalidFilter",
+            "not (groups pr)",
+        ),
+        (
+            format!("filter={}", url_encode("groups eq null")),
+            "invalidFilter",
+            "in no group",
+        ),
+        (
+            "sortBy=groups.value".to_owned(),
+            "invalidValue",
+            "sortBy groups.value",
+        ),
+        (
+            "sortBy=groups.display&filter=userName+pr".to_owned(),
+            "invalidValue",
+            "no sort key",
+        ),
+    ] {
+        let (status, _, err) = send(&service, "GET", &format!("/Users?{query}"), "", &[]).await;
+        assert_eq!(
+            (status, err["scimType"].as_str()),
+            (400, Some(scim_type)),
+            "{query}: {err}"
+        );
+        assert!(
+            err["detail"].as_str().unwrap().contains(says),
+            "{query}: {err}"
+        );
+    }
+}

@@ -149,13 +149,7 @@ async fn bad_input_never_crashes_the_server() {
 fn a_request_that_takes_too_long_gets_408() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::memory(dir.path(), &["--request-timeout", "1"]);
-    let addr = server
-        .base_url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = server.addr();
     let mut stream = TcpStream::connect(&addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -217,13 +211,7 @@ fn read_until_closed(stream: &mut TcpStream) -> String {
 fn a_connection_without_a_complete_request_head_is_closed() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::memory(dir.path(), &["--header-timeout", "1"]);
-    let addr = server
-        .base_url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = server.addr();
     for partial in [
         format!("GET /scim/v2/Users HTTP/1.1\r\nHost: {addr}\r\n"),
         String::new(),

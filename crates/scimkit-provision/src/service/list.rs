@@ -5,11 +5,11 @@ use scimkit_filter::{FilterOptions, Sorter, UnknownAttribute};
 use scimkit_schema::{ListResponse, ResourceType, ScimError, SearchRequest, SortOrder};
 use serde_json::Value;
 
-use super::Call;
 use super::resources::render;
 use super::served::Served;
 use super::view::View;
 use super::wire::{Query, Reply};
+use super::{Call, groups_filter};
 use crate::store::SearchQuery;
 
 /// Query parameters, from the URL or a SearchRequest body.
@@ -144,6 +144,7 @@ pub(crate) async fn query(
 ) -> Result<Reply, ScimError> {
     let view = params.view(call, rt)?;
     let mut query = build_query(call, &params, false)?;
+    groups_filter::rewrite(call, rt, &mut query).await?;
     query.hint = view.hint.clone();
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
     let mut resources = Vec::with_capacity(page.resources.len());
@@ -179,6 +180,7 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
     for rt in call.registry().resource_types() {
         let view = params.view(call, rt)?;
         let mut query = base.clone().with_page(1, needed);
+        groups_filter::rewrite(call, rt, &mut query).await?;
         query.hint = view.hint.clone();
         views.insert(rt.name.clone(), view);
         let page = call.inner.store.search(call.ctx, rt, &query).await?;

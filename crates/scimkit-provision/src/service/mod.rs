@@ -3,6 +3,7 @@
 mod bulk;
 mod changes;
 mod discovery;
+mod groups_filter;
 mod list;
 mod me;
 mod resources;

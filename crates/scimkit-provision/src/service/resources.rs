@@ -423,12 +423,7 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
         return Ok(());
     };
     let filter_text = format!("members[value eq {}]", Value::String(id.to_owned()));
-    let filter = scimkit_filter::parse_filter(&filter_text).map_err(ScimError::from)?;
-    let mut query = crate::store::SearchQuery::all(u64::MAX).with_filter(filter);
-    query.hint = ReadHint {
-        omit: vec!["members".into()],
-    };
-    let page = call.inner.store.search(call.ctx, groups, &query).await?;
+    let listing = served::groups_listing(call, groups, id).await?;
     let patch: PatchOp = serde_json::from_value(serde_json::json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{"op": "remove", "path": filter_text}]
@@ -447,7 +442,7 @@ async fn remove_from_groups(call: &Call<'_>, id: &str) -> Result<(), ScimError> 
         }
         Ok(after != before)
     };
-    for group in page.resources {
+    for group in listing {
         let Some(gid) = group.get("id").and_then(Value::as_str) else {
             continue;
         };

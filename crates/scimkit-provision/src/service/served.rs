@@ -52,21 +52,8 @@ impl Served {
         let (Some(groups), Some(id)) = (group_type(call, rt), id) else {
             return Ok(served);
         };
-        let filter = scimkit_filter::Filter::value_path(
-            scimkit_filter::AttrPath::new("members"),
-            scimkit_filter::AttrExp::compare(
-                scimkit_filter::AttrPath::new("value"),
-                scimkit_filter::CompareOp::Eq,
-                id,
-            )
-            .into(),
-        );
-        let mut query = SearchQuery::all(u64::MAX).with_filter(filter);
-        query.hint = ReadHint {
-            omit: vec!["members".into()],
-        };
-        let page = call.inner.store.search(call.ctx, groups, &query).await?;
-        let list: Vec<Value> = page.resources.iter().filter_map(group_entry).collect();
+        let listing = groups_listing(call, groups, id).await?;
+        let list: Vec<Value> = listing.iter().filter_map(group_entry).collect();
         served.version = served.version.map(|v| served_version(&v, &list));
         served.groups = Some(list);
         Ok(served)
@@ -119,6 +106,34 @@ pub(crate) fn group_type<'c>(call: &Call<'c>, rt: &ResourceType) -> Option<&'c R
         return None;
     }
     call.inner.registry.resource_type("Group")
+}
+
+/// The Groups that list `member_id` in `members` (one `members[value eq "<id>"]` search),
+/// read without their members.
+pub(crate) async fn groups_listing(
+    call: &Call<'_>,
+    groups: &ResourceType,
+    member_id: &str,
+) -> Result<Vec<Value>, ScimError> {
+    let filter = scimkit_filter::Filter::value_path(
+        scimkit_filter::AttrPath::new("members"),
+        scimkit_filter::AttrExp::compare(
+            scimkit_filter::AttrPath::new("value"),
+            scimkit_filter::CompareOp::Eq,
+            member_id,
+        )
+        .into(),
+    );
+    let mut query = SearchQuery::all(u64::MAX).with_filter(filter);
+    query.hint = ReadHint {
+        omit: vec!["members".into()],
+    };
+    Ok(call
+        .inner
+        .store
+        .search(call.ctx, groups, &query)
+        .await?
+        .resources)
 }
 
 /// A User's `groups` entry for a Group that lists it: `value`, `type: "direct"`, `display`

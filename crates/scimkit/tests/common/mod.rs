@@ -110,6 +110,16 @@ impl Server {
         })
     }
 
+    /// The `host:port` it listens on.
+    pub fn addr(&self) -> String {
+        self.base_url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
