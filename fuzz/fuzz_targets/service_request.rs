@@ -1,6 +1,6 @@
 //! Arbitrary HTTP requests into `ScimService::handle` over the in-memory store.
 //!
-//! Input: the first byte picks the method, the text up to the first newline is the path and
+//! Input: the first byte picks the method (HEAD included), the text up to the first newline is the path and
 //! query (appended to `/scim/v2`), the rest is the body. Checks: no panic, every response
 //! is a valid status with a JSON body (a SCIM Error for 4xx/5xx) or an empty one, and an
 //! error never changes the stored state (the user count stays as it was).
@@ -25,7 +25,7 @@ fn run<F: Future>(future: F) -> F::Output {
     }
 }
 
-/// A service with one seeded user, rebuilt every 5,000 inputs so the store (which the
+/// A service with one seeded user in one group, rebuilt every 5,000 inputs so the store (which the
 /// fuzzer fills with created users) stays small and runs stay fast.
 fn service() -> ScimService {
     static SERVICE: Mutex<Option<(usize, ScimService)>> = Mutex::new(None);
@@ -47,6 +47,12 @@ fn service() -> ScimService {
             .build();
         let seed = br#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"seed","emails":[{"value":"a@x","type":"work"}]}"#;
         let response = run(service.handle(request("POST", "/scim/v2/Users", seed.to_vec()).unwrap()));
+        assert_eq!(response.status(), 201);
+        // A group with the seed user, so filters on a User's derived groups have data.
+        let user: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+        let group = serde_json::json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "seeds", "members": [{"value": user["id"]}]});
+        let response = run(service.handle(request("POST", "/scim/v2/Groups", group.to_string().into_bytes()).unwrap()));
         assert_eq!(response.status(), 201);
         service
     };
@@ -72,7 +78,7 @@ fn count(service: &ScimService) -> u64 {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
-    let method = ["GET", "POST", "PUT", "PATCH", "DELETE"][usize::from(selector) % 5];
+    let method = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"][usize::from(selector) % 6];
     let split = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
     let Ok(target) = std::str::from_utf8(&rest[..split]) else { return };
     let body = rest.get(split + 1..).unwrap_or_default().to_vec();
