@@ -108,3 +108,34 @@ async fn offset_with_exists() {
         [json!("u1"), json!("u2"), json!("u3")]
     );
 }
+
+/// Regression: an `or` chain of 1,501 `eq` terms on several attributes (like a bulk lookup by
+/// id, RFC 7644 §3.4.2.2; filters may hold 10,000 terms) was pushed down as one flat SQL chain, which SQLite
+/// refuses ("Expression tree is too large (maximum depth 1000)"): the search failed.
+#[tokio::test]
+async fn a_long_or_chain_is_searched() {
+    let population: Vec<Value> = (0..1_500)
+        .map(|i| {
+            user(
+                &format!("u{i}"),
+                json!({"externalId": format!("e{i}"), "title": format!("t{i}")}),
+            )
+        })
+        .collect();
+    let (sqlite, memory, registry) = both(&population).await;
+    let terms: Vec<String> = (0..1_500)
+        .rev()
+        .map(|i| match i % 3 {
+            0 => format!("userName eq \"U{i}\""),
+            1 => format!("externalId eq \"e{i}\""),
+            _ => format!("title eq \"t{i}\""),
+        })
+        .chain(std::iter::once("externalId eq \"nobody\"".to_owned()))
+        .collect();
+    let filter = parse_filter(&terms.join(" or ")).expect("parse");
+    let query = SearchQuery::all(2_000).with_filter(filter);
+    let from_memory = user_names(&memory, &registry, &query).await;
+    let from_sqlite = user_names(&sqlite, &registry, &query).await;
+    assert_eq!(from_memory.len(), 1_500);
+    assert_eq!(from_sqlite, from_memory);
+}

@@ -4,6 +4,9 @@ use sqlx::Sqlite;
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 
+/// Most operands [`Sql::join`] puts side by side in one level of parentheses.
+pub(crate) const JOIN_FANOUT: usize = 16;
+
 /// A bound argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Arg {
@@ -53,16 +56,27 @@ impl Sql {
         self
     }
 
-    /// `(a) JOIN (b) JOIN ...`.
+    /// `(a) JOIN (b) JOIN ...`, nested as a balanced tree of at most [`JOIN_FANOUT`] operands
+    /// per level: SQLite parses a flat chain as a tree as deep as the chain is long and
+    /// refuses one deeper than 1,000 ("Expression tree is too large"), while a filter may
+    /// hold 10,000 terms (a bulk lookup by id).
     pub(crate) fn join(parts: &[Sql], joiner: &'static str) -> Sql {
-        let mut out = Sql::default();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                out.push(joiner);
+        if parts.len() <= JOIN_FANOUT {
+            let mut out = Sql::default();
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(joiner);
+                }
+                out.push("(").append(part).push(")");
             }
-            out.push("(").append(part).push(")");
+            return out;
         }
-        out
+        let chunk = parts.len().div_ceil(JOIN_FANOUT);
+        let groups: Vec<Sql> = parts
+            .chunks(chunk)
+            .map(|group| Sql::join(group, joiner))
+            .collect();
+        Sql::join(&groups, joiner)
     }
 
     /// Binds the arguments to a query built from this fragment's text (or a larger text
@@ -83,5 +97,46 @@ impl Sql {
     /// Runs this fragment as a query.
     pub(crate) fn query(&self) -> Query<'static, Sqlite, SqliteArguments> {
         self.bind_to(sqlx::query(sqlx::AssertSqlSafe(self.text.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth(text: &str) -> usize {
+        let (mut depth, mut max) = (0usize, 0usize);
+        for c in text.chars() {
+            match c {
+                '(' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn short_joins_stay_flat() {
+        let parts = vec![Sql::lit("a"), Sql::lit("b"), Sql::lit("c")];
+        assert_eq!(Sql::join(&parts, " OR ").text, "(a) OR (b) OR (c)");
+    }
+
+    #[test]
+    fn long_joins_nest_shallowly_and_keep_every_operand_in_order() {
+        let parts: Vec<Sql> = (0..10_000)
+            .map(|i| {
+                let mut s = Sql::lit("x = ");
+                s.bind(Arg::Int(i));
+                s
+            })
+            .collect();
+        let joined = Sql::join(&parts, " OR ");
+        assert_eq!(joined.args, (0..10_000).map(Arg::Int).collect::<Vec<_>>());
+        assert_eq!(joined.text.matches(" OR ").count(), 9_999);
+        assert!(depth(&joined.text) <= 6, "depth {}", depth(&joined.text));
     }
 }
