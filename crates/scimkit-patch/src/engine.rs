@@ -324,12 +324,7 @@ impl<'a> Engine<'a> {
         attr: &ResolvedAttribute<'_>,
         value: Value,
     ) -> Result<(), ScimError> {
-        let def = attr.attribute;
-        let slot = slot_of(attr);
-        let path = attr.canonical_path();
-        if def.mutability == Mutability::ReadOnly {
-            return Err(read_only(&path));
-        }
+        let (def, slot, path) = writable(attr)?;
         if let Some(sub) = attr.sub_attribute {
             if def.multi_valued {
                 return Err(ScimError::invalid_path(format!(
@@ -427,6 +422,7 @@ impl<'a> Engine<'a> {
             Some(&Value::Object(object.clone())),
             path,
         )?;
+        drop_stale_derived(def, &current, &mut object);
         if object != current || !slot.get(res).is_some_and(Value::is_object) {
             self.journal.touch(res, &slot, None);
             let new = (!object.is_empty()).then_some(Value::Object(object));
@@ -563,12 +559,7 @@ impl<'a> Engine<'a> {
         f: &Filtered<'_>,
         value: Value,
     ) -> Result<(), ScimError> {
-        let def = f.attr.attribute;
-        let slot = slot_of(&f.attr);
-        let path = f.attr.canonical_path();
-        if def.mutability == Mutability::ReadOnly {
-            return Err(read_only(&path));
-        }
+        let (def, slot, path) = writable(&f.attr)?;
         let value = match f.sub {
             Some(sub) => self.canon(&f.attr, Shape::Sub(sub), value)?,
             None => self
@@ -790,9 +781,7 @@ impl<'a> Engine<'a> {
                 if let Some(value) = value {
                     return self.remove_listed(res, attr, value);
                 }
-                let def = attr.attribute;
-                let slot = slot_of(attr);
-                let path = attr.canonical_path();
+                let (def, slot, path) = writable(attr)?;
                 match attr.sub_attribute {
                     None => self.unassign(res, def, &slot, &path),
                     Some(sub) => {
@@ -801,15 +790,13 @@ impl<'a> Engine<'a> {
                                 "{path}: a sub-attribute of a multi-valued attribute needs a value filter (RFC 7644 §3.5.2)"
                             )));
                         }
-                        if def.mutability == Mutability::ReadOnly {
-                            return Err(read_only(&path));
-                        }
                         let Some(current) = slot.get(res).and_then(Value::as_object).cloned()
                         else {
                             return Ok(());
                         };
                         let mut object = current.clone();
                         set_sub(&mut object, sub, None, &path)?;
+                        drop_stale_derived(def, &current, &mut object);
                         if object != current {
                             self.journal.touch(res, &slot, None);
                             let new = (!object.is_empty()).then_some(Value::Object(object));
@@ -821,12 +808,7 @@ impl<'a> Engine<'a> {
                 }
             }
             Target::Filtered(f) => {
-                let def = f.attr.attribute;
-                let slot = slot_of(&f.attr);
-                let path = f.attr.canonical_path();
-                if def.mutability == Mutability::ReadOnly {
-                    return Err(read_only(&path));
-                }
+                let (def, slot, path) = writable(&f.attr)?;
                 let identity = Identity::of(def);
                 match f.sub {
                     None => {
@@ -900,16 +882,11 @@ impl<'a> Engine<'a> {
         attr: &ResolvedAttribute<'_>,
         value: Value,
     ) -> Result<(), ScimError> {
-        let def = attr.attribute;
-        let slot = slot_of(attr);
-        let path = attr.canonical_path();
+        let (def, slot, path) = writable(attr)?;
         if attr.sub_attribute.is_some() {
             return Err(ScimError::invalid_value(format!(
                 "{path}: remove with a value names whole values, not a sub-attribute"
             )));
-        }
-        if def.mutability == Mutability::ReadOnly {
-            return Err(read_only(&path));
         }
         let value = self.canon(attr, Shape::Whole, value)?;
         let identity = Identity::of(def);
@@ -1280,6 +1257,19 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// What every write and removal needs of its target attribute: the definition, the slot that
+/// holds it and its canonical path. A readOnly attribute (`id`, `meta`, `groups`) goes no
+/// further: `mutability` (RFC 7643 §2.2, RFC 7644 §3.5.2).
+fn writable<'d>(
+    attr: &ResolvedAttribute<'d>,
+) -> Result<(&'d AttributeDef, Slot, String), ScimError> {
+    let path = attr.canonical_path();
+    if attr.attribute.mutability == Mutability::ReadOnly {
+        return Err(read_only(&path));
+    }
+    Ok((attr.attribute, slot_of(attr), path))
+}
+
 /// Sets (or with `None` removes) one sub-attribute of a complex value, checking readOnly.
 fn set_sub(
     object: &mut Map<String, Value>,
@@ -1300,6 +1290,25 @@ fn set_sub(
         }
     }
     Ok(())
+}
+
+/// A single-valued reference (a complex attribute with a `value` sub-attribute, such as the
+/// enterprise `manager`, RFC 7643 §4.3) whose `value` changed or went: its readOnly
+/// sub-attributes (`manager.displayName`) were derived by the service provider from the
+/// previous reference and no longer describe it, so they are removed rather than left stale.
+fn drop_stale_derived(
+    def: &AttributeDef,
+    before: &Map<String, Value>,
+    after: &mut Map<String, Value>,
+) {
+    if def.sub_attribute("value").is_none() || before.get("value") == after.get("value") {
+        return;
+    }
+    for sub in &def.sub_attributes {
+        if sub.mutability == Mutability::ReadOnly {
+            after.shift_remove(&sub.name);
+        }
+    }
 }
 
 /// The positions of the values of the array in `slot` that the filter matches; `None` when

@@ -103,6 +103,10 @@
 //!   removed, one without a value may be set. Adding a member that is already present
 //!   changes nothing whatever its `display` says; a whole-set `replace members` removes the
 //!   old values and adds the given ones, so it is not a change of sub-attributes.
+//!   When the `value` of a single-valued reference changes or is removed (a new `manager`),
+//!   its readOnly sub-attributes (`manager.displayName`, RFC 7643 §4.3), which the service
+//!   provider derived from the previous reference, are removed rather than left describing
+//!   someone else.
 //! - **No-ops.** An operation that leaves a value as it was changes nothing;
 //!   [`Outcome::changed`] is false when the whole request changed nothing.
 //!

@@ -317,6 +317,56 @@ fn case18_enterprise_manager_string_vs_object() {
     );
 }
 
+/// Regression (found by the bench corpus's expectations): a new manager, however it is sent,
+/// must not keep the previous manager's `displayName`, which is readOnly (RFC 7643 §4.3) and
+/// derived from the old `value`; the same when `manager.value` is removed. Changing other
+/// sub-attributes, or sending the same `value`, keeps it.
+#[test]
+fn new_manager_drops_the_previous_managers_display_name() {
+    let user = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "id": "u1", "userName": "ada",
+        ENTERPRISE: {"manager": {"value": "m1", "displayName": "Old Boss"}}});
+    let op = |op: &str, path: &str, value: Value| {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+               "Operations": [{"op": op, "path": path, "value": value}]})
+    };
+    let manager = format!("{ENTERPRISE}:manager");
+    for preset in Preset::ALL {
+        for body in [
+            op("add", &manager, json!({"value": "m2"})),
+            op("replace", &manager, json!({"value": "m2"})),
+            op("replace", &format!("{manager}.value"), json!("m2")),
+        ] {
+            assert_eq!(
+                applied(&user, "User", &body, preset)[ENTERPRISE],
+                json!({"manager": {"value": "m2"}}),
+                "{preset}: {body}"
+            );
+        }
+        let removed = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "remove", "path": format!("{manager}.value")}]});
+        assert_eq!(
+            applied(&user, "User", &removed, preset).get(ENTERPRISE),
+            None
+        );
+        let same = op("replace", &manager, json!({"value": "m1"}));
+        assert_eq!(applied(&user, "User", &same, preset), user, "{preset}");
+        let with_ref = op("add", &manager, json!({"$ref": "../Users/m1"}));
+        assert_eq!(
+            applied(&user, "User", &with_ref, preset)[ENTERPRISE]["manager"],
+            json!({"value": "m1", "displayName": "Old Boss", "$ref": "../Users/m1"}),
+        );
+    }
+    // Entra's bare string (manager_as_string).
+    let entra = op("Add", &manager, json!("m2"));
+    for preset in [Entra, EntraLegacy, Lenient] {
+        assert_eq!(
+            applied(&user, "User", &entra, preset)[ENTERPRISE],
+            json!({"manager": {"value": "m2"}})
+        );
+    }
+}
+
 /// Case 23, RFC 7644 §3.5.2.3: path-less keys that are paths (pathless_attr_paths).
 #[test]
 fn case23_pathless_replace_dotted_keys() {
