@@ -187,6 +187,61 @@ pub const EVAL_FILTERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The user-PATCH corpus (`data/patch-corpus.json`): 24 realistic PatchOp bodies as Microsoft
+/// Entra ID (both dialects: `entra` with aadOptscim062020, `entra-legacy` without), Okta and
+/// the RFC 7644 §3.5.2 examples send them, each with the result its sender intends on
+/// [`enterprise_user`]`(1)`. Shared by the `patch` bench, the peer bench in `benches/peers`
+/// and the corpus test (`tests/patch_corpus.rs`).
+pub const PATCH_CORPUS: &str = include_str!("../data/patch-corpus.json");
+
+/// One request of [`PATCH_CORPUS`].
+#[derive(Debug, Clone)]
+pub struct PatchRequest {
+    /// Short description.
+    pub name: String,
+    /// Who sends it: `entra`, `entra-legacy`, `okta`, or `rfc` (an RFC 7644 example shape).
+    pub idp: String,
+    /// The PatchOp body.
+    pub body: Value,
+    /// The body as bytes, as a service receives it.
+    pub bytes: Vec<u8>,
+    /// What the sender intends, as the top-level attributes (extension objects by their URN)
+    /// that the request changes, each with its whole value afterwards; `null` means absent.
+    /// Every attribute not listed stays as it was. Written for [`enterprise_user`]`(1)`.
+    pub expect: serde_json::Map<String, Value>,
+}
+
+impl PatchRequest {
+    /// `user` with [`PatchRequest::expect`] applied: the resource the sender intends.
+    pub fn expected(&self, user: &Value) -> Value {
+        let mut out = user.clone();
+        for (key, value) in &self.expect {
+            match value {
+                Value::Null => out.as_object_mut().map(|o| o.shift_remove(key)),
+                v => out
+                    .as_object_mut()
+                    .map(|o| o.insert(key.clone(), v.clone())),
+            };
+        }
+        out
+    }
+}
+
+/// [`PATCH_CORPUS`], in file order.
+pub fn patch_corpus() -> Vec<PatchRequest> {
+    let entries: Vec<Value> = serde_json::from_str(PATCH_CORPUS).expect("the corpus is JSON");
+    entries
+        .into_iter()
+        .map(|e| PatchRequest {
+            name: e["name"].as_str().expect("name").to_owned(),
+            idp: e["idp"].as_str().expect("idp").to_owned(),
+            bytes: serde_json::to_vec(&e["body"]).expect("body"),
+            body: e["body"].clone(),
+            expect: e["expect"].as_object().expect("expect").clone(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +271,29 @@ mod tests {
         let g = group_with_members(1, 5);
         assert_eq!(g["members"].as_array().unwrap().len(), 5);
         assert_eq!(g["members"][4]["value"], enterprise_user(4)["id"]);
+    }
+
+    #[test]
+    fn patch_corpus_has_at_least_20_requests_from_every_sender() {
+        let corpus = patch_corpus();
+        assert!(corpus.len() >= 20);
+        for idp in ["entra", "entra-legacy", "okta", "rfc"] {
+            assert!(corpus.iter().any(|r| r.idp == idp), "{idp}");
+        }
+        let disable = &corpus[0];
+        assert_eq!(
+            disable.expected(&enterprise_user(1))["active"],
+            json!(false)
+        );
+        let clear = corpus
+            .iter()
+            .find(|r| r.expect.get("title") == Some(&Value::Null));
+        assert!(
+            clear
+                .unwrap()
+                .expected(&enterprise_user(1))
+                .get("title")
+                .is_none()
+        );
     }
 }
