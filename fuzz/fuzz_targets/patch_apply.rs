@@ -1,11 +1,12 @@
 //! Arbitrary PatchOp JSON against a fixed user and a fixed group, under every preset: no
 //! panic; an error leaves the resource exactly as it was (RFC 7644 §3.5.2 atomicity); a
-//! success passes schema validation; `Outcome::changed() == false` means nothing changed.
+//! success passes schema validation; `Outcome::changed() == false` means nothing changed;
+//! the typed path (`apply_user`, `apply_group`) gives the same result or the same error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scimkit_patch::{PatchOptions, Preset, apply, plan_membership};
-use scimkit_schema::{Compat, Operation, PatchOp, SchemaRegistry, validate};
+use scimkit_patch::{PatchOptions, Preset, apply, apply_group, apply_user, plan_membership};
+use scimkit_schema::{Compat, Group, Operation, PatchOp, SchemaRegistry, User, validate};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -44,7 +45,8 @@ fuzz_target!(|data: &[u8]| {
         for preset in Preset::ALL {
             let options = PatchOptions::preset(preset);
             let mut r = resource.clone();
-            match apply(&mut r, &patch, registry, rt, &options) {
+            let generic = apply(&mut r, &patch, registry, rt, &options);
+            match &generic {
                 Err(_) => assert_eq!(r, resource, "an error must leave the resource unchanged"),
                 Ok(outcome) => {
                     let mut checked = r.clone();
@@ -58,6 +60,36 @@ fuzz_target!(|data: &[u8]| {
             }
             if rt_name == "Group" {
                 let _ = plan_membership(&patch, registry, rt, "members", &options);
+            }
+            // The typed path gives the generic path's result and error, losslessly (key
+            // order aside), and leaves the typed value as it was on error.
+            let typed = match rt_name {
+                "User" => {
+                    let before = User::from_value(resource.clone()).unwrap();
+                    let mut u = before.clone();
+                    let result = apply_user(&mut u, &patch, registry, &options);
+                    if result.is_err() {
+                        assert_eq!(u, before, "an error must leave the typed user unchanged");
+                    }
+                    result.map(|o| (o, u.to_value()))
+                }
+                _ => {
+                    let before = Group::from_value(resource.clone()).unwrap();
+                    let mut g = before.clone();
+                    let result = apply_group(&mut g, &patch, registry, &options);
+                    if result.is_err() {
+                        assert_eq!(g, before, "an error must leave the typed group unchanged");
+                    }
+                    result.map(|o| (o, g.to_value()))
+                }
+            };
+            match (typed, generic) {
+                (Ok((t_outcome, t)), Ok(g_outcome)) => {
+                    assert_eq!(t, r, "typed and generic results differ");
+                    assert_eq!(t_outcome.changed(), g_outcome.changed());
+                }
+                (Err(t), Err(g)) => assert_eq!(t, g, "typed and generic errors differ"),
+                (t, g) => panic!("typed {t:?} but generic {g:?}"),
             }
         }
     }

@@ -6,27 +6,13 @@
 //! Run: `cargo bench --manifest-path benches/peers/Cargo.toml`
 //! (`-- --test` runs each benchmark once and prints only the acceptance report).
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
-use criterion::Criterion;
 use scimkit_benches::FILTER_CORPUS;
-use scimkit_peer_benches::{PARSERS, median};
-
-fn output_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion-peers")
-}
+use scimkit_peer_benches::{PARSERS, criterion, median, median_ns};
 
 fn main() {
-    let dir = output_dir();
-    // Results of earlier runs must not leak into this run's table.
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut c = Criterion::default()
-        .output_directory(&dir)
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_millis(700))
-        .configure_from_args();
+    let (mut c, dir) = criterion("peers");
 
     println!(
         "## Acceptance of the {} corpus filters\n",
@@ -64,14 +50,6 @@ fn main() {
     }
     c.final_summary();
     print_table(&dir, &accepted);
-}
-
-/// Criterion's median estimate (ns) for one benchmark, if this run measured it.
-fn median_ns(dir: &Path, group: &str, function: &str) -> Option<f64> {
-    let path = dir.join(group).join(function).join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
 }
 
 fn print_table(dir: &Path, accepted: &[[bool; 3]]) {
