@@ -11,6 +11,7 @@ use crate::identity::{Identity, Key};
 use crate::index::Index;
 use crate::journal::{Journal, Slot, has_value};
 use crate::options::PatchOptions;
+use crate::outcome::Outcome;
 use crate::target::{
     Filtered, Target, eq_pairs, key_target, parse_target, slot_of, value_eq_strings,
 };
@@ -1208,6 +1209,14 @@ impl<'a> Engine<'a> {
             }
         }
         result
+    }
+
+    /// The request's [`Outcome`]: the journal's net changes; an extension object's changes
+    /// are those of its attributes.
+    pub(crate) fn outcome(self, res: &Res) -> Outcome {
+        let extensions = &self.resource_type.schema_extensions;
+        self.journal
+            .outcome(res, |key| extensions.iter().any(|e| e.schema == key))
     }
 
     /// After the last operation: extension objects left empty are dropped, and `schemas` lists

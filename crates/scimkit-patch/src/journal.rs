@@ -439,11 +439,17 @@ impl Journal {
     }
 
     /// Net changes per touched attribute, comparing with the state before the request.
-    pub(crate) fn outcome(self, resource: &Map<String, Value>) -> Outcome {
+    /// `is_extension` says which top-level keys are the resource type's extension objects,
+    /// whose attributes are reported one by one instead (any other key, `urn:` or not, is an
+    /// attribute of its own).
+    pub(crate) fn outcome(
+        self,
+        resource: &Map<String, Value>,
+        is_extension: impl Fn(&str) -> bool,
+    ) -> Outcome {
         let mut changes = Vec::new();
         for t in self.touched {
-            if t.slot.ext.is_none() && t.slot.key.starts_with("urn:") {
-                // An extension object: its attributes are reported one by one.
+            if t.slot.ext.is_none() && is_extension(&t.slot.key) {
                 continue;
             }
             let now = t.slot.get(resource);

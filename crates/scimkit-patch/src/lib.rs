@@ -217,7 +217,7 @@ pub(crate) fn apply_indexed<'p>(
         }
     }
     engine.tidy(object);
-    Ok(engine.journal.outcome(object))
+    Ok(engine.outcome(object))
 }
 
 /// Limits and the empty-request rule, shared with [`plan_membership`].

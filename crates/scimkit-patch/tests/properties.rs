@@ -234,3 +234,37 @@ fn adding_objects_to_schemas_is_refused() {
         check(user(0x1ff), "User", vec![op.clone()], preset).unwrap();
     }
 }
+
+/// Regression (fuzz `patch_apply`): a path-less `replace` whose value key is an unknown name
+/// that starts with `urn:` (kept as sent under `UnknownAttributes::Keep`) was stored while the
+/// outcome said "unchanged": the outcome took every top-level `urn:` key for an extension
+/// object, whose attributes it reports one by one. Only the resource type's extensions are.
+#[test]
+fn kept_unknown_urn_key_is_reported_as_changed() {
+    let op = PatchOperation {
+        op: PatchOpKind::Replace,
+        op_is_rfc_spelling: true,
+        path: None,
+        value: Some(json!({"urn:userName": "x"})),
+    };
+    for preset in Preset::ALL {
+        check(user(0), "User", vec![op.clone()], preset).unwrap();
+    }
+    let registry = SchemaRegistry::core();
+    let users = registry.resource_type("User").unwrap();
+    let mut u = user(0);
+    let outcome = apply(
+        &mut u,
+        &PatchOp::new(vec![op]),
+        &registry,
+        users,
+        &PatchOptions::preset(Preset::Lenient),
+    )
+    .unwrap();
+    assert_eq!(u["urn:userName"], json!("x"));
+    assert!(outcome.changed());
+    assert_eq!(
+        outcome.changed_attributes().collect::<Vec<_>>(),
+        ["urn:userName"]
+    );
+}
