@@ -60,7 +60,9 @@
 //! - **Membership at scale.** Adding or removing k values of a multi-valued attribute of n
 //!   (100 members of a 100,000-member group) costs one pass over the n stored values plus
 //!   O(k): the k requested values go into a hash index (behind a fingerprint prefilter) and
-//!   each stored value is looked up once, by reference, never cloned; removal is in place.
+//!   each stored value is looked up once, by reference, never cloned. Removal is in place:
+//!   that read-only pass finds the positions, then the values after the first removed one
+//!   shift down once.
 //!   A run of consecutive `remove members[value eq "..."]` operations (Entra ID's
 //!   aadOptscim062020 dialect sends one per member) is applied in one such pass. Only what
 //!   changed is validated: the stored resource was valid, removing values can break no
