@@ -285,6 +285,19 @@ pub async fn uniqueness(store: Arc<dyn Store>, registry: Arc<SchemaRegistry>) {
         .await
         .expect("rename");
     store
+        .replace(&ctx, rt, &ada_id, user("ada.lovelace@example.com"), None)
+        .await
+        .expect("an update that keeps the value");
+    assert!(
+        matches!(
+            store
+                .create(&ctx, rt, user("Ada.Lovelace@example.com"))
+                .await,
+            Err(StoreError::Uniqueness { .. })
+        ),
+        "an update that keeps the value keeps holding it"
+    );
+    store
         .create(&ctx, rt, user("ada@example.com"))
         .await
         .expect("the old value is released by the update");

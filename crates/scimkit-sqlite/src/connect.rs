@@ -10,6 +10,7 @@
 //! snapshot per transaction.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -17,12 +18,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::collation::{FOLD, fold_cmp};
 use crate::error::OpenError;
 use crate::options::{Durability, SqliteOptions};
+use crate::readers::Readers;
 
 /// The two pools of a store; for an in-memory database both are the same one connection.
 #[derive(Clone, Debug)]
 pub(crate) struct Pools {
     pub(crate) writer: SqlitePool,
-    pub(crate) reader: SqlitePool,
+    pub(crate) reader: Arc<Readers>,
 }
 
 fn base(options: SqliteConnectOptions, durability: Durability) -> SqliteConnectOptions {
@@ -56,14 +58,13 @@ pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenErro
         .connect_with(connect.clone())
         .await
         .map_err(OpenError::Connect)?;
-    let reader = SqlitePoolOptions::new()
-        .max_connections(options.readers)
-        .test_before_acquire(false)
-        .acquire_timeout(options.busy_timeout)
-        .connect_with(connect.pragma("query_only", "ON"))
+    let reader = Readers::open(&connect.pragma("query_only", "ON"), options.readers)
         .await
         .map_err(OpenError::Connect)?;
-    Ok(Pools { writer, reader })
+    Ok(Pools {
+        writer,
+        reader: Arc::new(reader),
+    })
 }
 
 /// Opens a private in-memory database on one connection that lives as long as the store.
@@ -86,6 +87,6 @@ pub(crate) async fn open_memory() -> Result<Pools, OpenError> {
         .map_err(OpenError::Connect)?;
     Ok(Pools {
         writer: pool.clone(),
-        reader: pool,
+        reader: Arc::new(Readers::Shared(pool)),
     })
 }

@@ -181,13 +181,16 @@ mod members;
 mod migrate;
 mod options;
 mod patch;
+mod readers;
 mod regular;
 mod search;
 mod store;
 mod tenants;
+mod token_cache;
 mod unique;
 
 pub use error::OpenError;
 pub use options::{DEFAULT_BUSY_TIMEOUT, DEFAULT_READERS, Durability, SqliteOptions};
 pub use store::SqliteStore;
 pub use tenants::{SqliteTenants, TenantRecord};
+pub use token_cache::TOKEN_CACHE_TTL;

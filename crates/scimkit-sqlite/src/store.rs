@@ -16,6 +16,7 @@ use crate::error::{OpenError, backend};
 use crate::group_commit::{WriteTx, Writer};
 use crate::layout::{Derived, Layout, fingerprint};
 use crate::options::SqliteOptions;
+use crate::token_cache::TokenCache;
 use crate::{members, migrate, unique};
 
 /// A SCIM [`Store`] on SQLite. See the [crate docs](crate) for the tables, the transaction
@@ -28,6 +29,8 @@ pub struct SqliteStore {
     pub(crate) registry: Arc<SchemaRegistry>,
     pub(crate) pools: Pools,
     pub(crate) writer: Writer,
+    /// Shared by every [`SqliteTenants`](crate::SqliteTenants) of the store.
+    pub(crate) token_cache: Arc<TokenCache>,
     layouts: RwLock<HashMap<String, Arc<Layout>>>,
 }
 
@@ -126,6 +129,7 @@ impl SqliteStore {
             registry,
             writer: Writer::new(pools.writer.clone(), group_commit),
             pools,
+            token_cache: Arc::default(),
             layouts: RwLock::new(HashMap::new()),
         };
         store
@@ -333,6 +337,7 @@ impl SqliteStore {
             row.pk,
             &layout.unique,
             &stored,
+            unique::Before::Stored(&row.body),
         )
         .await?;
         if let Some(attr) = &layout.members {
@@ -389,6 +394,7 @@ impl SqliteStore {
             pk,
             &layout.unique,
             &stored,
+            unique::Before::New,
         )
         .await?;
         if let (Some(attr), Some(items)) = (&layout.members, &items) {
@@ -406,12 +412,12 @@ impl SqliteStore {
         hint: &ReadHint,
     ) -> Result<Value, StoreError> {
         let layout = self.layout(resource_type);
+        let mut conn = self.pools.reader.acquire().await.map_err(backend)?;
         let mut resource = if layout.loaded_members(hint).is_none() {
-            let mut conn = self.pools.reader.acquire().await.map_err(backend)?;
             Self::find(&mut conn, ctx, resource_type, id).await?.body
         } else {
             // Body and rows from one snapshot.
-            let mut tx = self.pools.reader.begin().await.map_err(backend)?;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(backend)?;
             let row = Self::find(&mut tx, ctx, resource_type, id).await?;
             let full = Self::with_members(&mut tx, &layout, row.pk, row.body).await?;
             tx.commit().await.map_err(backend)?;
@@ -511,7 +517,16 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-            unique::claim(&mut tx, &tenant, &type_name, pk, &layout.unique, &full).await?;
+            unique::claim(
+                &mut tx,
+                &tenant,
+                &type_name,
+                pk,
+                &layout.unique,
+                &full,
+                unique::Before::Unknown,
+            )
+            .await?;
             if let Some(attr) = &layout.members {
                 let mut body = full;
                 if let Some(items) = members::take(&mut body, attr) {

@@ -17,7 +17,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
 use crate::error::backend;
+use crate::readers::Readers;
 use crate::store::SqliteStore;
+use crate::token_cache::TokenCache;
 
 /// A stored tenant: the [`Tenant`] the service uses plus what only operators see.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +61,8 @@ pub struct TenantRecord {
 #[derive(Clone, Debug)]
 pub struct SqliteTenants {
     writer: SqlitePool,
-    reader: SqlitePool,
+    reader: Arc<Readers>,
+    cache: Arc<TokenCache>,
 }
 
 impl SqliteStore {
@@ -68,6 +71,7 @@ impl SqliteStore {
         SqliteTenants {
             writer: self.pools.writer.clone(),
             reader: self.pools.reader.clone(),
+            cache: self.token_cache.clone(),
         }
     }
 }
@@ -135,6 +139,7 @@ impl SqliteTenants {
         .bind(&now)
         .execute(&self.writer)
         .await;
+        self.cache.clear();
         match result {
             Ok(_) => Ok(token),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -162,7 +167,7 @@ impl SqliteTenants {
     pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.reader)
+            .fetch_all(&mut *self.reader.acquire().await.map_err(backend)?)
             .await
             .map_err(backend)?;
         rows.iter().map(record).collect()
@@ -176,7 +181,7 @@ impl SqliteTenants {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional(&self.reader)
+            .fetch_optional(&mut *self.reader.acquire().await.map_err(backend)?)
             .await
             .map_err(backend)?
             .ok_or(StoreError::NotFound)?;
@@ -203,6 +208,7 @@ impl SqliteTenants {
         .execute(&self.writer)
         .await
         .map_err(backend)?;
+        self.cache.clear();
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -219,7 +225,9 @@ impl SqliteTenants {
         self.update(&tenant).await
     }
 
-    /// Replaces the tenant's token by `token`; the old one stops working at once.
+    /// Replaces the tenant's token by `token`; the old one stops working at once for this
+    /// store, and within [`TOKEN_CACHE_TTL`](crate::TOKEN_CACHE_TTL) for other processes
+    /// serving the same file.
     ///
     /// # Errors
     /// [`StoreError::NotFound`]; [`StoreError::Uniqueness`] when another tenant has this
@@ -231,6 +239,7 @@ impl SqliteTenants {
             .bind(id)
             .execute(&self.writer)
             .await;
+        self.cache.clear();
         match done {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
             Ok(_) => Ok(()),
@@ -254,7 +263,7 @@ impl SqliteTenants {
         Ok(token)
     }
 
-    /// The tenant `token` belongs to, if any.
+    /// The tenant `token` belongs to, if any, read from the table (no cache).
     ///
     /// # Errors
     /// [`StoreError::Backend`] on database failure.
@@ -262,7 +271,7 @@ impl SqliteTenants {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE token_hash = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(TokenHash::of(token).to_hex())
-            .fetch_optional(&self.reader)
+            .fetch_optional(&mut *self.reader.acquire().await.map_err(backend)?)
             .await
             .map_err(backend)?;
         row.map(|row| record(&row).map(|r| r.tenant)).transpose()
@@ -271,12 +280,23 @@ impl SqliteTenants {
 
 impl Authenticator for SqliteTenants {
     /// Looks the token's digest up; a database failure counts as an unknown token (401), so
-    /// a broken database never lets a request through.
+    /// a broken database never lets a request through. A token found is remembered for
+    /// [`TOKEN_CACHE_TTL`](crate::TOKEN_CACHE_TTL) (changes through this store forget it at
+    /// once), which saves a database round trip on most requests; an unknown token is
+    /// looked up every time.
     fn authenticate<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Option<Principal>> {
         Box::pin(async move {
-            let tenant = self.find_by_token(token).await.ok().flatten()?;
+            let hash = TokenHash::of(token);
+            let tenant = match self.cache.get(&hash) {
+                Some(tenant) => tenant,
+                None => {
+                    let tenant = Arc::new(self.find_by_token(token).await.ok().flatten()?);
+                    self.cache.put(hash, tenant.clone());
+                    tenant
+                }
+            };
             Some(Principal {
-                tenant: Arc::new(tenant),
+                tenant,
                 subject: None,
             })
         })

