@@ -4,7 +4,8 @@
 # against the Python reference server scim2-server (PyPI) with REF_USERS users, in the same run.
 # Prints throughput, p50/p99 latency, non-2xx answers and the servers' RSS after the stream.
 #
-#   bash benches/load/run.sh                       # USERS=100000 REF_USERS=10000 DURATION=30
+#   bash benches/load/run.sh                       # USERS=100000 REF_USERS=100000 DURATION=30
+#   REF_USERS=10000 bash benches/load/run.sh       # the reference on 10x fewer users
 #   USERS=10000 DURATION=10 bash benches/load/run.sh
 #   DURABILITY=normal bash benches/load/run.sh      # scimkit serve --durability normal
 #
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 here=benches/load
 
 USERS=${USERS:-100000}
-REF_USERS=${REF_USERS:-10000}
+REF_USERS=${REF_USERS:-100000}
 DURATION=${DURATION:-30}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}

@@ -71,8 +71,17 @@
 //! processes on the same file are serialised and lose nothing (a writer waits up to
 //! [`SqliteOptions::busy_timeout`] for another process's lock). Each write checks the
 //! expected version inside that lock; a PATCH reads, applies and writes inside it, so
-//! concurrent PATCHes never need a retry. Reads run on a pool of read-only connections in
-//! WAL mode: they never block the writer and each search sees one snapshot.
+//! concurrent PATCHes never need a retry. Reads run on [`SqliteOptions::readers`] read-only
+//! connections in WAL mode: they never block the writer and each search sees one snapshot.
+//!
+//! **The read path** costs one statement per lookup: a search filters, counts, sorts and
+//! pages in one prepared statement (kept in the connection's statement cache; its `LIMIT` is
+//! written into the text, since SQLite prepares a statement with a bound `LIMIT` again at
+//! every execution), read connections are checked out without sqlx's pool (which pings a
+//! connection on its way back, a round trip to SQLite's worker thread per statement), and
+//! [`SqliteTenants`] keeps authenticated tokens for [`TOKEN_CACHE_TTL`] (1 s; changes made
+//! through the store take effect at once, those of another process on the same file within
+//! that time). A write leaves `unique_values` alone when the unique values did not change.
 //!
 //! **Group commit** (on by default, [`SqliteOptions::group_commit`]): concurrent writes of a
 //! store share one transaction. The first writer to find none open runs `BEGIN IMMEDIATE`;

@@ -4,6 +4,7 @@
 mod common;
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::{Server, client, scimkit, send_with};
 use serde_json::json;
@@ -146,19 +147,25 @@ async fn tenants_are_managed_while_the_server_runs() {
         ]
     );
 
-    // The switch applies to the running server at once: 403, nothing changed.
+    // The switch applies to the running server once its cached token has expired
+    // (scimkit_sqlite::TOKEN_CACHE_TTL): 403, nothing changed.
+    let expire =
+        || tokio::time::sleep(scimkit_sqlite::TOKEN_CACHE_TTL + Duration::from_millis(100));
     assert!(tenant(dir.path(), &["disable", "acme"]).0);
+    expire().await;
     let (status, _, body) =
         send_with(&http, "POST", &users, &user("bob@acme.example"), &acme).await;
     assert_eq!((status, body["status"].as_str()), (403, Some("403")));
     assert!(tenant(dir.path(), &["enable", "acme"]).0);
+    expire().await;
     let (_, _, list) = send_with(&http, "GET", &users, "", &acme).await;
     assert_eq!(list["totalResults"], 1, "nothing changed while disabled");
 
-    // A rotated token replaces the old one at once.
+    // A rotated token replaces the old one (within the same time).
     let (ok, out, _) = tenant(dir.path(), &["rotate-token", "acme"]);
     assert!(ok);
     let fresh = token_in(&out);
+    expire().await;
     let (status, _, _) = send_with(&http, "GET", &users, "", &acme).await;
     assert_eq!(status, 401);
     let (status, _, _) = send_with(&http, "GET", &users, "", &fresh).await;
