@@ -11,14 +11,7 @@ async fn every_shared_scenario_passes_with_the_default_preset() {
     let scenarios = all_scenarios().expect("scenario data loads");
     assert_eq!(scenarios.len(), 96);
     let runner = Runner::new(InProcess(service()), BASE).token(TOKEN);
-    let failures = runner.failures(&scenarios).await;
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios failed:\n{}",
-        failures.len(),
-        scenarios.len(),
-        failures.join("\n")
-    );
+    runner.assert_all(&scenarios).await;
 }
 
 /// The replay leaves nothing behind: every scenario's cleanup steps delete what it created.

@@ -274,6 +274,22 @@ impl<T: Transport> Runner<T> {
         failures
     }
 
+    /// Runs every scenario in order and panics, listing every failed one, unless all
+    /// passed: the assertion of a replay test.
+    ///
+    /// # Panics
+    /// `N of M scenarios failed:` followed by the [`failures`](Self::failures) lines.
+    pub async fn assert_all(&self, scenarios: &[Scenario]) {
+        let failures = self.failures(scenarios).await;
+        assert!(
+            failures.is_empty(),
+            "{} of {} scenarios failed:\n{}",
+            failures.len(),
+            scenarios.len(),
+            failures.join("\n")
+        );
+    }
+
     /// Runs a scenario: `Ok` if it passed, else the first failing step and why.
     ///
     /// # Errors
@@ -686,5 +702,27 @@ mod tests {
         );
         let seen = runner.transport().seen.lock().unwrap().clone();
         assert_eq!(seen.last().unwrap(), "DELETE http://h/v2/Users/u1 -");
+    }
+
+    #[test]
+    fn assert_all_lists_every_failed_scenario() {
+        let transport = Scripted::new(vec![
+            (201, vec![], r#"{"id": "u1"}"#),
+            (200, vec![], "{}"),
+            (200, vec![], r#"{"active": true}"#),
+            (204, vec![], ""),
+        ]);
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let runner = Runner::new(transport, "http://h/v2");
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            block(runner.assert_all(std::slice::from_ref(&scenario)))
+        }))
+        .expect_err("a failing scenario fails the assertion");
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(
+            message.starts_with("1 of 1 scenarios failed:\nFAIL "),
+            "{message}"
+        );
+        assert!(message.contains("step 3/5"), "{message}");
     }
 }

@@ -41,12 +41,5 @@ async fn every_shared_scenario_passes_with_204_patch_responses() {
     let scenarios = all_scenarios().expect("scenario data loads");
     assert_eq!(scenarios.len(), 96, "27 IdP scenarios and 69 cases");
     let runner = Runner::new(InProcess(service), BASE).token(TOKEN);
-    let failures = runner.failures(&scenarios).await;
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios failed:\n{}",
-        failures.len(),
-        scenarios.len(),
-        failures.join("\n")
-    );
+    runner.assert_all(&scenarios).await;
 }

@@ -1,0 +1,117 @@
+//! The read connections of a file store are checked out without sqlx's pool, and given back
+//! untested. A read cut off at any point (a client gone, a request timeout) must give its
+//! connection back usable: no read transaction left open (it would pin an old snapshot, so
+//! later reads would miss later writes), no statement left half-stepped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use scimkit_filter::parse_filter;
+use scimkit_provision::{ReadHint, RequestContext, SearchQuery, Store};
+use scimkit_schema::SchemaRegistry;
+use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
+use serde_json::{Value, json};
+
+fn user(name: &str) -> Value {
+    json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_cut_off_midway_leave_their_connections_usable() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let registry = Arc::new(SchemaRegistry::core());
+    let options = SqliteOptions::new(dir.path().join("readers.db"))
+        .durability(Durability::Normal)
+        .readers(2);
+    let store = Arc::new(
+        SqliteStore::open_with(&options, registry.clone())
+            .await
+            .expect("open"),
+    );
+    let ctx = RequestContext::for_tenant("t");
+    let users = registry.resource_type("User").expect("User");
+    let groups = registry.resource_type("Group").expect("Group");
+    let mut members = Vec::new();
+    for i in 0..200 {
+        let u = store
+            .create(&ctx, users, user(&format!("u{i}")))
+            .await
+            .expect("create");
+        members.push(json!({"value": u["id"]}));
+    }
+    let group = store
+        .create(
+            &ctx,
+            groups,
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                   "displayName": "All", "members": members}),
+        )
+        .await
+        .expect("group");
+    let group_id = group["id"].as_str().expect("id").to_owned();
+
+    // Searches (one statement, and the snapshot transaction that loads members) and GETs,
+    // each cut off after a growing delay: some before, many during, some after their work.
+    let mut completed = 0;
+    for i in 0..300u64 {
+        let cut = Duration::from_micros(i * 7);
+        let search = async {
+            let query = SearchQuery::all(1000);
+            store.search(&ctx, users, &query).await.map(|_| ())
+        };
+        let members_search = async {
+            let query = SearchQuery::all(10);
+            store.search(&ctx, groups, &query).await.map(|_| ())
+        };
+        let get = async {
+            store
+                .get(&ctx, groups, &group_id, &ReadHint::default())
+                .await
+                .map(|_| ())
+        };
+        for outcome in [
+            tokio::time::timeout(cut, search).await,
+            tokio::time::timeout(cut, members_search).await,
+            tokio::time::timeout(cut, get).await,
+        ] {
+            if let Ok(result) = outcome {
+                result.expect("a read that completes succeeds");
+                completed += 1;
+            }
+        }
+    }
+    assert!(completed > 0, "the delays also let some reads finish");
+
+    // Every read connection sees a write made after all of that.
+    store
+        .create(&ctx, users, user("after"))
+        .await
+        .expect("create after");
+    // Concurrent searches, so that every read connection serves one.
+    let mut searches = Vec::new();
+    for _ in 0..8 {
+        let (store, registry) = (store.clone(), registry.clone());
+        searches.push(tokio::spawn(async move {
+            let users = registry.resource_type("User").expect("User");
+            let query =
+                SearchQuery::all(10).with_filter(parse_filter(r#"userName eq "after""#).unwrap());
+            store
+                .search(&RequestContext::for_tenant("t"), users, &query)
+                .await
+                .expect("search")
+                .total_results
+        }));
+    }
+    for search in searches {
+        let total = tokio::time::timeout(Duration::from_secs(10), search)
+            .await
+            .expect("no connection is stuck")
+            .expect("task");
+        assert_eq!(total, 1, "a connection was left on an old snapshot");
+    }
+    let full = store
+        .get(&ctx, groups, &group_id, &ReadHint::default())
+        .await
+        .expect("get");
+    assert_eq!(full["members"].as_array().map(Vec::len), Some(200));
+}
