@@ -69,15 +69,15 @@ async fn reads_cut_off_midway_leave_their_connections_usable() {
                 .await
                 .map(|_| ())
         };
-        for outcome in [
+        // A read cut off is `Err(Elapsed)`, skipped; one that completed must have succeeded.
+        let outcomes = [
             tokio::time::timeout(cut, search).await,
             tokio::time::timeout(cut, members_search).await,
             tokio::time::timeout(cut, get).await,
-        ] {
-            if let Ok(result) = outcome {
-                result.expect("a read that completes succeeds");
-                completed += 1;
-            }
+        ];
+        for result in outcomes.into_iter().flatten() {
+            result.expect("a read that completes succeeds");
+            completed += 1;
         }
     }
     assert!(completed > 0, "the delays also let some reads finish");
