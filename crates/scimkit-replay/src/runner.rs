@@ -683,8 +683,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn failures_name_the_step_and_cleanup_still_runs() {
+    /// [`SCENARIO`] against a server that answers its step 3 with `active: true`.
+    fn failing_at_step_3() -> (Runner<Scripted>, Scenario) {
         let transport = Scripted::new(vec![
             (201, vec![], r#"{"id": "u1"}"#),
             (200, vec![], "{}"),
@@ -692,7 +692,12 @@ mod tests {
             (204, vec![], ""),
         ]);
         let scenario = Scenario::from_json(SCENARIO).unwrap();
-        let runner = Runner::new(transport, "http://h/v2");
+        (Runner::new(transport, "http://h/v2"), scenario)
+    }
+
+    #[test]
+    fn failures_name_the_step_and_cleanup_still_runs() {
+        let (runner, scenario) = failing_at_step_3();
         let err = block(runner.run(&scenario)).unwrap_err();
         assert!(
             err.starts_with(
@@ -706,14 +711,7 @@ mod tests {
 
     #[test]
     fn assert_all_lists_every_failed_scenario() {
-        let transport = Scripted::new(vec![
-            (201, vec![], r#"{"id": "u1"}"#),
-            (200, vec![], "{}"),
-            (200, vec![], r#"{"active": true}"#),
-            (204, vec![], ""),
-        ]);
-        let scenario = Scenario::from_json(SCENARIO).unwrap();
-        let runner = Runner::new(transport, "http://h/v2");
+        let (runner, scenario) = failing_at_step_3();
         let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             block(runner.assert_all(std::slice::from_ref(&scenario)))
         }))
