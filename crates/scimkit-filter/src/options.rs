@@ -73,6 +73,12 @@ pub struct FilterOptions {
     /// value`". It parses to the RFC form `emails[type eq "work" and value eq "x"]`, so
     /// consumers of the AST never see the dialect. Off in `strict`, on in `lenient`.
     pub entra_value_path_sub_attr: bool,
+    /// Entra ID compatibility: a boolean attribute compared with the string `"True"` or
+    /// `"False"` (any case) compares with the boolean, as in `roles[primary eq "True"].value`,
+    /// the path Microsoft Entra ID sends for app role assignments. Any other string stays
+    /// `invalidFilter` (RFC 7644 §3.4.2.2 compares a boolean with `true` / `false`). Off in
+    /// `strict`, on in `lenient`.
+    pub string_booleans: bool,
     /// What the evaluator and sorter do with attributes the schema does not define (default
     /// [`UnknownAttribute::NoValue`] in both presets).
     pub unknown_attribute: UnknownAttribute,
@@ -94,15 +100,18 @@ impl FilterOptions {
             max_terms: DEFAULT_MAX_TERMS,
             max_len: DEFAULT_MAX_LEN,
             entra_value_path_sub_attr: false,
+            string_booleans: false,
             unknown_attribute: UnknownAttribute::NoValue,
         }
     }
 
     /// [`strict`](Self::strict) plus every compatibility form:
-    /// [`entra_value_path_sub_attr`](Self::entra_value_path_sub_attr).
+    /// [`entra_value_path_sub_attr`](Self::entra_value_path_sub_attr) and
+    /// [`string_booleans`](Self::string_booleans).
     pub fn lenient() -> FilterOptions {
         FilterOptions {
             entra_value_path_sub_attr: true,
+            string_booleans: true,
             ..FilterOptions::strict()
         }
     }

@@ -231,6 +231,41 @@ fn type_mismatch_is_invalid_filter() {
     refused("Device", "seen gt 5");
 }
 
+/// FilterOptions::string_booleans (lenient): Microsoft Entra ID's app-role path
+/// `roles[primary eq "True"]` compares the boolean with the string "True" / "False" in any
+/// case; strict keeps RFC 7644 §3.4.2.2 (a boolean compares with `true` / `false`) and any
+/// other string stays invalidFilter either way.
+#[test]
+fn string_booleans_switch() {
+    let user = json!({"roles": [{"value": "Reader", "primary": false},
+                                {"value": "Admin", "primary": true}],
+                      "active": false});
+    let lenient = FilterOptions::lenient();
+    let matches = |text: &str| {
+        compile_with("User", text, &lenient)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .matches(&user)
+    };
+    assert!(matches(r#"roles[primary eq "True" and value eq "Admin"]"#));
+    assert!(!matches(
+        r#"roles[primary eq "TRUE" and value eq "Reader"]"#
+    ));
+    assert!(matches(
+        r#"roles[primary eq "false" and value eq "Reader"]"#
+    ));
+    assert!(matches(r#"active ne "True""#));
+    assert!(!matches(r#"active eq "true""#));
+    for text in [
+        r#"active eq "yes""#,
+        r#"active eq "1""#,
+        r#"active gt "true""#,
+    ] {
+        let err = compile_with("User", text, &lenient).expect_err(text);
+        assert_eq!(err.scim_type, Some(ScimType::InvalidFilter), "{text}");
+    }
+    assert!(refused("User", r#"roles[primary eq "True"]"#).contains("string"));
+}
+
 /// RFC-silent, chosen: stored values of the wrong JSON type never match (not even `ne`).
 #[test]
 fn stored_values_of_the_wrong_type_never_match() {

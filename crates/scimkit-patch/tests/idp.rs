@@ -142,6 +142,41 @@ fn switch_string_booleans() {
     assert_eq!(r["active"], json!(false));
 }
 
+/// filter.string_booleans: Entra ID's app-role assignment
+/// `{"op":"Replace","path":"roles[primary eq \"True\"].value","value":"Admin"}` (a string
+/// compared with the boolean `primary`); refused as invalidFilter without the switch.
+#[test]
+fn switch_filter_string_booleans() {
+    let mut resource = user();
+    resource["roles"] = json!([{"value": "Reader", "primary": true}, {"value": "Auditor"}]);
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": "roles[primary eq \"True\"].value",
+                        "value": "Admin"}]});
+    let base = |o: &mut PatchOptions| o.op_case_insensitive = true;
+    let with = strict_with(|o| {
+        base(o);
+        o.filter.string_booleans = true;
+    });
+    let r = switch_test(
+        &resource,
+        "User",
+        &b,
+        &with,
+        &strict_with(base),
+        ScimType::InvalidFilter,
+    );
+    assert_eq!(
+        r["roles"],
+        json!([{"value": "Admin", "primary": true}, {"value": "Auditor"}])
+    );
+    for preset in [Preset::Entra, Preset::EntraLegacy, Preset::Lenient] {
+        let mut r = resource.clone();
+        run_with(&mut r, "User", &b, &PatchOptions::preset(preset))
+            .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
+        assert_eq!(r["roles"][0]["value"], json!("Admin"), "{preset:?}");
+    }
+}
+
 /// compat.manager_as_string: `Add` manager as a bare id.
 #[test]
 fn switch_manager_as_string() {

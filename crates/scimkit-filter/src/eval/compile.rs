@@ -269,7 +269,10 @@ impl Compiler<'_> {
                 exp.path()
             )));
         };
-        Ok(Node::Test(path, leaf_test(exp, op, value, &leaf)?))
+        Ok(Node::Test(
+            path,
+            leaf_test(exp, op, value, &leaf, self.options.string_booleans)?,
+        ))
     }
 }
 
@@ -280,6 +283,7 @@ fn leaf_test(
     op: CompareOp,
     value: &CompValue,
     leaf: &Leaf,
+    string_booleans: bool,
 ) -> Result<Test, ScimError> {
     let kind = leaf.kind;
     let refuse = |why: &str| {
@@ -311,13 +315,17 @@ fn leaf_test(
             })
         }
         AttributeType::Boolean => {
-            let CompValue::Bool(b) = value else {
-                return mismatch();
+            let b = match value {
+                CompValue::Bool(b) => *b,
+                // FilterOptions::string_booleans (Entra ID's `primary eq "True"`).
+                CompValue::String(s) if string_booleans && s.eq_ignore_ascii_case("true") => true,
+                CompValue::String(s) if string_booleans && s.eq_ignore_ascii_case("false") => false,
+                _ => return mismatch(),
             };
             if op != CompareOp::Eq && op != CompareOp::Ne {
                 return refuse(&format!("{op} is not defined on boolean attributes"));
             }
-            Ok(Test::Bool { op, value: *b })
+            Ok(Test::Bool { op, value: b })
         }
         AttributeType::Integer | AttributeType::Decimal => {
             let CompValue::Number(n) = value else {
