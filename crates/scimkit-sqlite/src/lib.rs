@@ -59,7 +59,10 @@
 //! - `tenants`: tenants for multi-tenant deployments (id, name, switch, PATCH preset, PATCH
 //!   response, allowed email domains) with the SHA-256 digest of their bearer token, never the
 //!   token; [`SqliteTenants`] (from [`SqliteStore::tenants`]) manages them and implements
-//!   [`Authenticator`](scimkit_provision::Authenticator).
+//!   [`Authenticator`](scimkit_provision::Authenticator). `retired_tokens` keeps the
+//!   digests of replaced tokens, which are never given to another tenant (a server may keep
+//!   an authenticated token for [`TOKEN_CACHE_TTL`], so a token must only ever name one
+//!   tenant).
 //! - `store_meta`: the fingerprint of the schema facts the derived columns follow. When the
 //!   registry changes (an attribute becomes caseExact or unique), opening the store
 //!   re-derives every row's keys in one transaction.

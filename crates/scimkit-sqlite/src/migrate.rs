@@ -10,13 +10,18 @@ use crate::error::OpenError;
 /// `(version, description, SQL)` of every migration, oldest first. A migration is never
 /// edited once released: sqlx refuses to open a database whose applied migration's checksum
 /// differs.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (
         1,
         "resources",
         include_str!("../migrations/0001_resources.sql"),
     ),
     (2, "tenants", include_str!("../migrations/0002_tenants.sql")),
+    (
+        3,
+        "retired tokens",
+        include_str!("../migrations/0003_retired_tokens.sql"),
+    ),
 ];
 
 /// The migrator over [`MIGRATIONS`].

@@ -423,6 +423,7 @@ impl SqliteStore {
             tx.commit().await.map_err(backend)?;
             full
         };
+        conn.release();
         hint.strip(&mut resource);
         Ok(resource)
     }

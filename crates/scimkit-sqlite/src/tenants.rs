@@ -104,6 +104,20 @@ fn record(row: &SqliteRow) -> Result<TenantRecord, StoreError> {
     })
 }
 
+/// Whether a database error is the refusal of a token another tenant held before
+/// (`retired_tokens`, schema version 3).
+fn retired(message: &str) -> bool {
+    message.contains("token retired by another tenant")
+}
+
+/// A token that is, or was, another tenant's.
+fn token_taken() -> StoreError {
+    StoreError::Uniqueness {
+        attribute: "token".into(),
+        value: "(hidden)".into(),
+    }
+}
+
 const COLUMNS: &str = "id, name, enabled, preset, patch_response, allowed_email_domains, \
                        token_hash, created, last_modified";
 
@@ -112,7 +126,7 @@ impl SqliteTenants {
     /// the token: the only time it is available.
     ///
     /// # Errors
-    /// [`StoreError::Uniqueness`] when the id or the token is taken;
+    /// [`StoreError::Uniqueness`] when the id or the token is taken (or the token was another tenant's);
     /// [`StoreError::Backend`] on database failure.
     pub async fn add(
         &self,
@@ -142,6 +156,7 @@ impl SqliteTenants {
         self.cache.clear();
         match result {
             Ok(_) => Ok(token),
+            Err(sqlx::Error::Database(e)) if retired(e.message()) => Err(token_taken()),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 Err(StoreError::Uniqueness {
                     attribute: if e.message().contains("token_hash") {
@@ -166,10 +181,12 @@ impl SqliteTenants {
     /// [`StoreError::Backend`] on database failure.
     pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id");
+        let mut reader = self.reader.acquire().await.map_err(backend)?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *self.reader.acquire().await.map_err(backend)?)
+            .fetch_all(&mut *reader)
             .await
             .map_err(backend)?;
+        reader.release();
         rows.iter().map(record).collect()
     }
 
@@ -179,12 +196,14 @@ impl SqliteTenants {
     /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
     pub async fn get(&self, id: &str) -> Result<TenantRecord, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?");
+        let mut reader = self.reader.acquire().await.map_err(backend)?;
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional(&mut *self.reader.acquire().await.map_err(backend)?)
+            .fetch_optional(&mut *reader)
             .await
-            .map_err(backend)?
-            .ok_or(StoreError::NotFound)?;
+            .map_err(backend)?;
+        reader.release();
+        let row = row.ok_or(StoreError::NotFound)?;
         record(&row)
     }
 
@@ -227,11 +246,13 @@ impl SqliteTenants {
 
     /// Replaces the tenant's token by `token`; the old one stops working at once for this
     /// store, and within [`TOKEN_CACHE_TTL`](crate::TOKEN_CACHE_TTL) for other processes
-    /// serving the same file.
+    /// serving the same file. The old token is retired: it can never become another
+    /// tenant's (so a server's cached token never acts for the wrong tenant); this tenant
+    /// may take it back.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`]; [`StoreError::Uniqueness`] when another tenant has this
-    /// token; [`StoreError::Backend`] on database failure.
+    /// [`StoreError::NotFound`]; [`StoreError::Uniqueness`] when another tenant has, or had,
+    /// this token; [`StoreError::Backend`] on database failure.
     pub async fn set_token(&self, id: &str, token: &str) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE tenants SET token_hash = ?, last_modified = ? WHERE id = ?")
             .bind(TokenHash::of(token).to_hex())
@@ -243,11 +264,8 @@ impl SqliteTenants {
         match done {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError::Uniqueness {
-                    attribute: "token".into(),
-                    value: "(hidden)".into(),
-                })
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() || retired(e.message()) => {
+                Err(token_taken())
             }
             Err(e) => Err(backend(e)),
         }
@@ -269,11 +287,13 @@ impl SqliteTenants {
     /// [`StoreError::Backend`] on database failure.
     pub async fn find_by_token(&self, token: &str) -> Result<Option<Tenant>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE token_hash = ?");
+        let mut reader = self.reader.acquire().await.map_err(backend)?;
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(TokenHash::of(token).to_hex())
-            .fetch_optional(&mut *self.reader.acquire().await.map_err(backend)?)
+            .fetch_optional(&mut *reader)
             .await
             .map_err(backend)?;
+        reader.release();
         row.map(|row| record(&row).map(|r| r.tenant)).transpose()
     }
 }

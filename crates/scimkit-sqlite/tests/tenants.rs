@@ -168,3 +168,66 @@ async fn changes_from_another_process_are_seen_within_the_cache_ttl() {
     );
     assert!(serving.authenticate(&fresh).await.is_some());
 }
+
+/// Regression (tester report): a token replaced on tenant `ta` and then given to tenant `tb`
+/// could, for up to `TOKEN_CACHE_TTL`, still act as `ta` in a server that had cached it. A
+/// replaced token is retired: it can never become another tenant's (schema version 3), so a
+/// cached token only ever names the tenant it was issued to; that tenant may take it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replaced_token_never_becomes_another_tenants() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let path = dir.path().join("tenants.db");
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = SqliteStore::open(&path, registry.clone())
+        .await
+        .expect("open");
+    let tenants = store.tenants();
+    tenants
+        .add(&Tenant::new("ta"), "A", Some("TA-original"))
+        .await
+        .expect("ta");
+    tenants
+        .add(&Tenant::new("tb"), "B", Some("TB-original"))
+        .await
+        .expect("tb");
+    tenants.set_token("ta", "TA-new").await.expect("rotate ta");
+    let taken = |r: Result<_, StoreError>| {
+        matches!(r, Err(StoreError::Uniqueness { attribute, value })
+            if attribute == "token" && value == "(hidden)")
+    };
+    assert!(taken(tenants.set_token("tb", "TA-original").await));
+    assert!(taken(
+        tenants
+            .add(&Tenant::new("tc"), "C", Some("TA-original"))
+            .await
+            .map(|_| ())
+    ));
+    assert!(tenants.authenticate("TA-original").await.is_none());
+    assert_eq!(
+        tenants
+            .authenticate("TB-original")
+            .await
+            .expect("tb")
+            .tenant
+            .id,
+        "tb",
+        "tb keeps its token after the refusal"
+    );
+    tenants
+        .set_token("ta", "TA-original")
+        .await
+        .expect("a tenant may take its own token back");
+    assert_eq!(
+        tenants
+            .authenticate("TA-original")
+            .await
+            .expect("ta")
+            .tenant
+            .id,
+        "ta"
+    );
+    store.close().await;
+    // The retirement survives a reopen.
+    let reopened = SqliteStore::open(&path, registry).await.expect("reopen");
+    assert!(taken(reopened.tenants().set_token("tb", "TA-new").await));
+}

@@ -23,7 +23,9 @@ pub enum Command {
     /// Runs the SCIM server (HTTP on loopback by default; put a TLS proxy in front of it).
     Serve(ServeArgs),
     /// Manages the tenants in the database: one base URL for all, the bearer token selects
-    /// the tenant. Works while a server runs on the same file; changes apply at once.
+    /// the tenant. Works while a server runs on the same file; a running server sees the
+    /// changes within a second (it keeps an authenticated token that long). A replaced
+    /// token never becomes another tenant's.
     #[command(subcommand)]
     Tenant(TenantCommand),
     /// Parses a SCIM filter (RFC 7644 §3.4.2.2) and prints its canonical form, or the error

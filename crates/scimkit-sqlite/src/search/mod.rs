@@ -162,7 +162,7 @@ impl SqliteStore {
         let sql = Self::page_statement(ctx, resource_type, &plan.condition, order, limit);
         let layout = self.layout(resource_type);
         let mut reader = self.pools.reader.acquire().await.map_err(backend)?;
-        match layout.loaded_members(&query.hint) {
+        let page = match layout.loaded_members(&query.hint) {
             // Loading membership rows is a second statement: read both in one snapshot.
             Some(attr) => {
                 let mut tx = sqlx::Connection::begin(&mut *reader)
@@ -172,13 +172,15 @@ impl SqliteStore {
                     .page_in_sql(&mut tx, ctx, resource_type, query, plan, &sql, Some(attr))
                     .await?;
                 tx.commit().await.map_err(backend)?;
-                Ok(page)
+                page
             }
             None => {
                 self.page_in_sql(&mut reader, ctx, resource_type, query, plan, &sql, None)
-                    .await
+                    .await?
             }
-        }
+        };
+        reader.release();
+        Ok(page)
     }
 
     /// The statement of [`search_in_sql`](Self::search_in_sql): the first `limit` matches of
@@ -317,6 +319,7 @@ impl SqliteStore {
             attach_members(&mut tx, attr, &mut page).await?;
         }
         tx.commit().await.map_err(backend)?;
+        reader.release();
         Ok(finish(page, total, query))
     }
 }
