@@ -12,6 +12,7 @@ use crate::index::Index;
 use crate::journal::{Journal, Slot, has_value};
 use crate::options::PatchOptions;
 use crate::outcome::Outcome;
+use crate::scan;
 use crate::target::{
     Filtered, Target, eq_pairs, key_target, parse_target, slot_of, value_eq_strings,
 };
@@ -462,11 +463,19 @@ impl<'a> Engine<'a> {
                     .filter_map(|(i, item)| Some((identity.key(item)?, i))),
             );
             if let Some(Value::Array(existing)) = slot.get(res) {
-                for element in existing {
-                    if wanted.is_empty() {
-                        break;
-                    }
-                    if let Some(i) = wanted.find(element).and_then(|k| wanted.remove(&k)) {
+                // The pass (split across threads on big groups) finds the stored values
+                // the index holds; each is then taken out of the index in order, so a
+                // requested value is dropped once however often it is stored.
+                let found = if wanted.is_empty() {
+                    Vec::new()
+                } else {
+                    scan::positions(existing, |v| wanted.contains(v))
+                };
+                for position in found {
+                    if let Some(i) = wanted
+                        .find(&existing[position])
+                        .and_then(|k| wanted.remove(&k))
+                    {
                         keep[i] = false;
                     }
                 }

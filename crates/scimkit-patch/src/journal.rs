@@ -300,7 +300,7 @@ impl Journal {
         &mut self,
         resource: &mut Map<String, Value>,
         slot: &Slot,
-        mut remove: impl FnMut(&Value) -> bool,
+        remove: impl Fn(&Value) -> bool + Sync,
     ) -> usize {
         let fine = self.elements_mut(slot).is_some();
         let Some(Value::Array(array)) = slot.get_mut(resource) else {
@@ -310,12 +310,7 @@ impl Journal {
         // stored values are read, which keeps that pass fast on 100,000 members), then one in
         // place from the first of them, in which the kept values shift down once. Nothing is
         // allocated or cloned but the positions and the removed values' record.
-        let positions: Vec<usize> = array
-            .iter()
-            .enumerate()
-            .filter(|(_, item)| remove(item))
-            .map(|(i, _)| i)
-            .collect();
+        let positions: Vec<usize> = crate::scan::positions(array, remove);
         let Some(&first) = positions.first() else {
             return 0;
         };

@@ -60,9 +60,13 @@
 //! - **Membership at scale.** Adding or removing k values of a multi-valued attribute of n
 //!   (100 members of a 100,000-member group) costs one pass over the n stored values plus
 //!   O(k): the k requested values go into a hash index (behind a fingerprint prefilter) and
-//!   each stored value is looked up once, by reference, never cloned. Removal is in place:
-//!   that read-only pass finds the positions, then the values after the first removed one
-//!   shift down once.
+//!   each stored value is looked up once, by reference, never cloned. On attributes of
+//!   32,768 values or more that read-only pass is split into contiguous parts searched on
+//!   up to four threads (`std::thread::scope`, as many as
+//!   [`available_parallelism`](std::thread::available_parallelism) allows; the calling
+//!   thread takes a part, and a thread that cannot be started leaves its part to it): the
+//!   pass mostly waits on memory, and parts wait in parallel. Removal is in place: the pass
+//!   finds the positions, then the values after the first removed one shift down once.
 //!   A run of consecutive `remove members[value eq "..."]` operations (Entra ID's
 //!   aadOptscim062020 dialect sends one per member) is applied in one such pass. Only what
 //!   changed is validated: the stored resource was valid, removing values can break no
@@ -126,6 +130,7 @@ mod journal;
 mod membership;
 mod options;
 mod outcome;
+mod scan;
 mod target;
 mod typed;
 

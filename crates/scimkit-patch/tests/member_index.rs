@@ -231,3 +231,36 @@ fn a_refused_spelling_inside_a_run_is_reported_at_its_index() {
         "{err:?}"
     );
 }
+
+/// Groups of more than 32,768 members are searched in parts on several threads (when the
+/// machine has more than one core): the result is the one of a single pass, with members
+/// named in every part, case variants (RFC 7643 §8.7.1) and a value requested twice.
+#[test]
+fn big_groups_searched_in_parts_give_the_single_pass_result() {
+    let n = 70_000;
+    let members: Vec<Value> = (0..n)
+        .map(|i| json!({"value": format!("m{i:05}"), "display": format!("Member {i}")}))
+        .collect();
+    let mut g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "g1", "displayName": "Everyone", "members": members});
+    let add = body(json!([{"op": "add", "path": "members", "value": [
+        {"value": "m00000"}, {"value": "M69999"}, {"value": "new-1"}, {"value": "NEW-1"},
+        {"value": "m35000"}, {"value": "new-2"}]}]));
+    run(&mut g, "Group", &add, Preset::Lenient).unwrap();
+    let ids = member_ids(&g);
+    assert_eq!(ids.len(), n + 2, "only new-1 and new-2 are new");
+    assert_eq!(&ids[n..], ["new-1", "new-2"]);
+    let remove = body(json!([
+        {"op": "Remove", "path": "members", "value": [
+            {"value": "M00005"}, {"value": "m34999"}, {"value": "m35000"}, {"value": "new-2"}]},
+        {"op": "remove", "path": "members[value eq \"m69999\"]"},
+        {"op": "remove", "path": "members[value eq \"m69998\"]"}]));
+    run(&mut g, "Group", &remove, Preset::Lenient).unwrap();
+    let after = member_ids(&g);
+    let mut expected: Vec<String> = ids;
+    expected.retain(|id| {
+        !["m00005", "m34999", "m35000", "new-2", "m69999", "m69998"].contains(&id.as_str())
+    });
+    assert_eq!(after, expected);
+    assert_eq!(after.len(), n + 2 - 6);
+}
