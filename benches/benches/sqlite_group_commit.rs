@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scimkit_benches::runtime;
 use scimkit_provision::{PatchRequest, RequestContext, Store};
 use scimkit_schema::{PatchOp, SchemaRegistry, ScimError};
 use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
@@ -20,14 +21,6 @@ use serde_json::{Value, json};
 const WRITERS: usize = 16;
 /// Writes per task and burst: a create, then a PATCH of a group.
 const ROUNDS: usize = 2;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn add_member(id: &str) -> PatchOp {
     serde_json::from_value(json!({

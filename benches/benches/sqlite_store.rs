@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use scimkit_benches::{enterprise_user, group_with_members};
+use scimkit_benches::{enterprise_user, group_with_members, runtime};
 use scimkit_filter::parse_filter;
 use scimkit_patch::apply;
 use scimkit_provision::{
@@ -38,14 +38,6 @@ fn size() -> usize {
     } else {
         100_000
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 struct Stores {

@@ -242,6 +242,19 @@ pub fn patch_corpus() -> Vec<PatchRequest> {
         .collect()
 }
 
+/// The Tokio runtime the store benches run on: multi-threaded with 2 workers (this machine's
+/// cores, as `scimkit serve` has), timers and I/O enabled.
+///
+/// # Panics
+/// When the runtime cannot be built (no threads available).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

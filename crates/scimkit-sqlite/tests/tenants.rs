@@ -7,11 +7,17 @@ use scimkit_provision::{Authenticator, PatchResponse, Preset, StoreError, Tenant
 use scimkit_schema::SchemaRegistry;
 use scimkit_sqlite::SqliteStore;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tenants_persist_and_authenticate() {
+/// A fresh database path in a temporary directory (kept while the first value lives) and the
+/// core registry.
+fn temp_db() -> (tempfile::TempDir, std::path::PathBuf, Arc<SchemaRegistry>) {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let path = dir.path().join("tenants.db");
-    let registry = Arc::new(SchemaRegistry::core());
+    (dir, path, Arc::new(SchemaRegistry::core()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_persist_and_authenticate() {
+    let (_dir, path, registry) = temp_db();
     let store = SqliteStore::open(&path, registry.clone())
         .await
         .expect("open");
@@ -116,9 +122,7 @@ async fn tenants_persist_and_authenticate() {
 /// runs) is seen once that time has passed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_from_another_process_are_seen_within_the_cache_ttl() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let path = dir.path().join("tenants.db");
-    let registry = Arc::new(SchemaRegistry::core());
+    let (_dir, path, registry) = temp_db();
     let server = SqliteStore::open(&path, registry.clone())
         .await
         .expect("open");
@@ -175,9 +179,7 @@ async fn changes_from_another_process_are_seen_within_the_cache_ttl() {
 /// cached token only ever names the tenant it was issued to; that tenant may take it back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replaced_token_never_becomes_another_tenants() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let path = dir.path().join("tenants.db");
-    let registry = Arc::new(SchemaRegistry::core());
+    let (_dir, path, registry) = temp_db();
     let store = SqliteStore::open(&path, registry.clone())
         .await
         .expect("open");
