@@ -201,6 +201,20 @@ impl Translator<'_> {
         )
         .ok()?
         .matches(&Value::Null);
+        if is_members && !on_null {
+            // A null `members` has no membership rows, and the filter is false on it: the
+            // rows alone decide, without reading the body's JSON (a User's `groups` are
+            // derived with this search on every read of a User).
+            let mut sql = Sql::lit("EXISTS (");
+            sql.append(&source)
+                .push(" AND (")
+                .append(&inner.sql)
+                .push("))");
+            return Some(Pushed {
+                sql,
+                exact: inner.exact,
+            });
+        }
         let path = json_path(
             &[ext, Some(parent.name.as_str())]
                 .into_iter()
