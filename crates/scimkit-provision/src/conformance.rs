@@ -13,7 +13,7 @@
 //! use scimkit_provision::Store;
 //!
 //! async fn fresh_store(registry: Arc<scimkit_schema::SchemaRegistry>) -> Arc<dyn Store> {
-//!     Arc::new(my_store::MyStore::open_in_memory(registry).await.unwrap())
+//!     Arc::new(my_store::MyStore::open_temporary(registry).await.unwrap())
 //! }
 //!
 //! scimkit_provision::store_conformance_tests!(fresh_store);

@@ -5,11 +5,11 @@
 //! database's write lock at the start: writers of the same store queue in the store's
 //! writer (see `group_commit.rs`: they share transactions), writers of other stores or
 //! processes on the same file wait on the lock (up to the busy timeout), and no transaction
-//! ever fails halfway because another one got the lock first. Reads use a separate pool of
-//! `query_only` connections; in WAL mode they never block the writer and see a consistent
-//! snapshot per transaction.
+//! ever fails halfway because another one got the lock first. Reads use separate
+//! `query_only` connections (rusqlite, `readers.rs`); in WAL mode they never block the writer
+//! and see a consistent snapshot per statement or read transaction. A temporary store is the
+//! same on a file in a directory of its own.
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
@@ -20,11 +20,13 @@ use crate::error::OpenError;
 use crate::options::{Durability, SqliteOptions};
 use crate::readers::Readers;
 
-/// The two pools of a store; for an in-memory database both are the same one connection.
+/// The write pool and the read connections of a store.
 #[derive(Clone, Debug)]
 pub(crate) struct Pools {
     pub(crate) writer: SqlitePool,
     pub(crate) reader: Arc<Readers>,
+    /// The directory of a temporary store, removed when the last clone is dropped.
+    _temporary: Option<Arc<tempfile::TempDir>>,
 }
 
 fn base(options: SqliteConnectOptions, durability: Durability) -> SqliteConnectOptions {
@@ -38,7 +40,8 @@ fn base(options: SqliteConnectOptions, durability: Durability) -> SqliteConnectO
         .collation(FOLD, fold_cmp)
 }
 
-/// Opens the file-backed pools: WAL journal, the chosen `synchronous`, busy timeout.
+/// Opens the write pool (WAL journal, the chosen `synchronous`, busy timeout) and the read
+/// connections of the file.
 pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenError> {
     let connect = base(
         SqliteConnectOptions::new()
@@ -55,38 +58,27 @@ pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenErro
         .min_connections(1)
         .test_before_acquire(false)
         .acquire_timeout(options.busy_timeout)
-        .connect_with(connect.clone())
-        .await
-        .map_err(OpenError::Connect)?;
-    let reader = Readers::open(&connect.pragma("query_only", "ON"), options.readers)
-        .await
-        .map_err(OpenError::Connect)?;
-    Ok(Pools {
-        writer,
-        reader: Arc::new(reader),
-    })
-}
-
-/// Opens a private in-memory database on one connection that lives as long as the store.
-pub(crate) async fn open_memory() -> Result<Pools, OpenError> {
-    let connect = base(
-        SqliteConnectOptions::from_str("sqlite::memory:").map_err(OpenError::Connect)?,
-        Durability::Normal,
-    );
-    // No test (ping) before handing the connection out: a checkout dropped during it (a
-    // cancelled request) could make the pool close the connection, and with it the whole
-    // in-memory database (seen as "no such table" by the cut-off writes test).
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .test_before_acquire(false)
-        .idle_timeout(None)
-        .max_lifetime(None)
         .connect_with(connect)
         .await
         .map_err(OpenError::Connect)?;
+    // After the writer: the file exists and is in WAL mode.
+    let reader = Readers::open(&options.path, options.busy_timeout, options.readers)
+        .map_err(OpenError::Read)?;
     Ok(Pools {
-        writer: pool.clone(),
-        reader: Arc::new(Readers::Shared(pool)),
+        writer,
+        reader: Arc::new(reader),
+        _temporary: None,
     })
+}
+
+/// Opens a store's database in a new temporary directory, removed with the store.
+pub(crate) async fn open_temporary() -> Result<Pools, OpenError> {
+    let dir = tempfile::Builder::new()
+        .prefix("scimkit-sqlite-")
+        .tempdir()
+        .map_err(OpenError::Temporary)?;
+    let options = SqliteOptions::new(dir.path().join("store.db")).durability(Durability::Normal);
+    let mut pools = open_file(&options).await?;
+    pools._temporary = Some(Arc::new(dir));
+    Ok(pools)
 }

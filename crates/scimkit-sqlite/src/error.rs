@@ -11,6 +11,13 @@ pub enum OpenError {
     /// locked beyond the busy timeout, ...).
     #[error("cannot open the SQLite database: {0}")]
     Connect(#[source] sqlx::Error),
+    /// A read connection could not be opened or configured.
+    #[error("cannot open a read connection to the SQLite database: {0}")]
+    Read(#[source] rusqlite::Error),
+    /// The temporary directory of [`SqliteStore::open_temporary`](crate::SqliteStore::open_temporary)
+    /// could not be created.
+    #[error("cannot create the temporary directory of the store: {0}")]
+    Temporary(#[source] std::io::Error),
     /// The embedded schema migrations could not be applied (e.g. the file was written by a
     /// newer scimkit-sqlite).
     #[error("cannot migrate the SQLite database: {0}")]
@@ -22,7 +29,7 @@ pub enum OpenError {
     Reindex(#[source] StoreError),
 }
 
-/// A database failure as a [`StoreError::Backend`].
-pub(crate) fn backend(err: sqlx::Error) -> StoreError {
+/// A database failure (sqlx's or rusqlite's) as a [`StoreError::Backend`].
+pub(crate) fn backend(err: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(err.to_string())
 }

@@ -3,8 +3,7 @@
 //!
 //! - The first writer to find no open batch takes a connection from the write pool and runs
 //!   `BEGIN IMMEDIATE`; the batch holds that connection (and the database's write lock)
-//!   until its `COMMIT` or `ROLLBACK`, then gives it back to the pool (so the one connection
-//!   of an in-memory store serves reads between batches).
+//!   until its `COMMIT` or `ROLLBACK`, then gives it back to the pool.
 //! - Each write runs inside its own `SAVEPOINT` while holding the store's writer mutex
 //!   (FIFO: [`tokio::sync::Mutex`]). A write that succeeds `RELEASE`s its savepoint; a write
 //!   that fails (or whose future is dropped) is rolled back to its savepoint (`ROLLBACK TO`

@@ -77,11 +77,18 @@
 //! concurrent PATCHes never need a retry. Reads run on [`SqliteOptions::readers`] read-only
 //! connections in WAL mode: they never block the writer and each search sees one snapshot.
 //!
-//! **The read path** costs one statement per lookup: a search filters, counts, sorts and
-//! pages in one prepared statement (kept in the connection's statement cache; its `LIMIT` is
-//! written into the text, since SQLite prepares a statement with a bound `LIMIT` again at
-//! every execution), read connections are checked out without sqlx's pool (which pings a
-//! connection on its way back, a round trip to SQLite's worker thread per statement), and
+//! **Two drivers.** Writes use sqlx (async; each connection runs its statements on a worker
+//! thread of its own). Reads use rusqlite and run their statements on the thread that polls
+//! the read, with no hand-off: measured with the load bench (`benches/load`), the sqlx
+//! worker threads took half of the server's CPU, most of it in the kernel switching threads,
+//! while an indexed lookup takes about 16 µs in SQLite. Both link the same bundled SQLite
+//! (`libsqlite3-sys`). The price: a read occupies its thread while SQLite works, microseconds
+//! for an indexed lookup, longer for a search that scans every resource of a type.
+//!
+//! **The read path** costs one statement per lookup: a search filters, sorts and pages in
+//! one prepared statement (kept in the connection's statement cache; its `LIMIT` is written
+//! into the text, since SQLite prepares a statement with a bound `LIMIT` again at every
+//! execution) and counts the matches only when the page is full, and
 //! [`SqliteTenants`] keeps authenticated tokens for [`TOKEN_CACHE_TTL`] (1 s; changes made
 //! through the store take effect at once, those of another process on the same file within
 //! that time). A write leaves `unique_values` alone when the unique values did not change.
@@ -104,9 +111,7 @@
 //! released it is rolled back before the connection is used again; after, it is complete
 //! and committed with its batch (unacknowledged, like a response lost on the wire). Any
 //! writer of a batch may commit it, and a task commits a batch whose writers were all
-//! dropped, so no batch keeps the write lock. A batch holds a pool connection only from
-//! `BEGIN` to `COMMIT`: an in-memory store (one connection for everything) serves reads
-//! between batches.
+//! dropped, so no batch keeps the write lock.
 //!
 //! **Reads inside a write** (the version check, uniqueness, the PATCH's current resource)
 //! see the earlier writes of the same batch before they are committed. That is sound for

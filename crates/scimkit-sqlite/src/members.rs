@@ -85,15 +85,28 @@ fn parse_list(concatenated: Option<String>) -> Result<Vec<Value>, StoreError> {
 
 /// Every value of resource `pk`, in order (one row from SQLite: the items joined).
 pub(crate) async fn load(conn: &mut SqliteConnection, pk: i64) -> Result<Vec<Value>, StoreError> {
-    let joined: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(item, ',' ORDER BY seq) FROM members WHERE resource_pk = ?",
-    )
-    .bind(pk)
-    .fetch_one(conn)
-    .await
-    .map_err(backend)?;
+    let joined: Option<String> = sqlx::query_scalar(LOAD)
+        .bind(pk)
+        .fetch_one(conn)
+        .await
+        .map_err(backend)?;
     parse_list(joined)
 }
+
+/// [`load`] on a read connection.
+pub(crate) fn load_on_reader(
+    conn: &rusqlite::Connection,
+    pk: i64,
+) -> Result<Vec<Value>, StoreError> {
+    let joined: Option<String> = conn
+        .prepare_cached(LOAD)
+        .and_then(|mut statement| statement.query_row([pk], |row| row.get(0)))
+        .map_err(backend)?;
+    parse_list(joined)
+}
+
+/// Every `item` of a resource, joined in order.
+const LOAD: &str = "SELECT group_concat(item, ',' ORDER BY seq) FROM members WHERE resource_pk = ?";
 
 // The statements that find rows by `value_key` (the bound JSON array of keys) name the
 // `members_value` index: without statistics (no ANALYZE) SQLite's planner guesses about ten
@@ -166,29 +179,30 @@ pub(crate) async fn delete_keys(
         .map_err(backend)
 }
 
-/// The values of several resources at once, by `pk` (absent: no rows).
-pub(crate) async fn load_many(
-    conn: &mut SqliteConnection,
+/// The values of several resources at once, by `pk` (absent: no rows), on a read connection.
+pub(crate) fn load_many(
+    conn: &rusqlite::Connection,
     pks: &[i64],
 ) -> Result<HashMap<i64, Vec<Value>>, StoreError> {
     if pks.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = sqlx::query(
-        "SELECT resource_pk, group_concat(item, ',' ORDER BY seq) AS items FROM members \
-         WHERE resource_pk IN (SELECT value FROM json_each(?)) GROUP BY resource_pk",
-    )
-    .bind(serde_json::to_string(pks).unwrap_or_default())
-    .fetch_all(conn)
-    .await
-    .map_err(backend)?;
-    rows.into_iter()
-        .map(|row| {
-            let pk: i64 = row.try_get(0).map_err(backend)?;
-            let items: Option<String> = row.try_get(1).map_err(backend)?;
-            Ok((pk, parse_list(items)?))
-        })
-        .collect()
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT resource_pk, group_concat(item, ',' ORDER BY seq) AS items FROM members \
+             WHERE resource_pk IN (SELECT value FROM json_each(?)) GROUP BY resource_pk",
+        )
+        .map_err(backend)?;
+    let mut rows = statement
+        .query([serde_json::to_string(pks).unwrap_or_default()])
+        .map_err(backend)?;
+    let mut out = HashMap::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let pk: i64 = row.get(0).map_err(backend)?;
+        let items: Option<String> = row.get(1).map_err(backend)?;
+        out.insert(pk, parse_list(items)?);
+    }
+    Ok(out)
 }
 
 /// Deletes the rows with these `seq`s.
@@ -269,7 +283,7 @@ mod tests {
     /// data (no statistics), so an empty table shows it.
     #[tokio::test]
     async fn keyed_statements_search_the_value_index() {
-        let store = SqliteStore::open_in_memory(Arc::new(SchemaRegistry::core()))
+        let store = SqliteStore::open_temporary(Arc::new(SchemaRegistry::core()))
             .await
             .expect("open");
         let mut conn = store.pools.writer.acquire().await.expect("connection");

@@ -1,254 +1,189 @@
-//! The read connections of a file database, checked out without sqlx's pool.
+//! The read connections: rusqlite connections whose statements run on the calling thread.
 //!
-//! sqlx's pool tests every connection as it comes back (a "ping", which for SQLite is a
-//! round trip to the connection's worker thread) in a task it spawns for the purpose. On the
-//! read path that doubled the thread hand-offs of each statement: measured with the load
-//! bench (`benches/load`), the hand-offs were the largest cost of a lookup once its statement
-//! was prepared once. Here a checkout is a semaphore permit and a connection taken from a
-//! stack.
+//! Writes go through sqlx (`group_commit.rs`), which runs every statement on a worker thread
+//! of its own per connection: a round trip through two thread hand-offs. An indexed lookup
+//! takes about 16 µs in SQLite, and the hand-offs cost more than that, so reads do not pay
+//! them: measured with the load bench (`benches/load`), the sqlx worker threads took half of
+//! the server's CPU, most of it in the kernel switching threads. A read here checks out a
+//! connection (a semaphore permit and a connection from a stack), runs its statements on the
+//! calling thread and gives the connection back; nothing is left running on it, so a read
+//! cannot be cut off halfway and leave work behind (a future dropped while waiting for a
+//! permit holds no connection yet).
 //!
-//! A read that finished ([`Reader::release`]) gives its connection back at once: its worker
-//! is idle. A read cut off before that (a client gone, a request timeout, an error) may have
-//! left work on the worker thread (SQLite runs an abandoned statement to its first row, a
-//! dropped transaction queues its `ROLLBACK`), so its connection goes back, and its permit is
-//! released, only after a ping has come back through that worker, as sqlx's pool does for
-//! every connection. Later reads therefore never queue behind a cut-off read's leftover work
-//! while another connection is idle, and at most [`SqliteOptions::readers`] statements run
-//! at a time (regression test: `tests/readers.rs`).
+//! The cost is that a read occupies the thread that polls it for as long as SQLite works:
+//! microseconds for the lookups IdPs send (`userName`, `externalId`, `id`, group
+//! `displayName`, a user's groups), longer for a search that scans every resource of a type,
+//! whose matching and sorting in Rust already ran on that thread.
 //!
-//! [`SqliteOptions::readers`]: crate::SqliteOptions::readers
+//! Each connection is opened `query_only`, with the store's busy timeout and the
+//! `scim_fold` collation; in WAL mode a read never waits for the writer and sees one
+//! consistent snapshot per statement, or per [`read_snapshot`](Readers::read_snapshot).
 
-use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use rusqlite::{Connection, OpenFlags};
+use scimkit_provision::StoreError;
+use tokio::sync::Semaphore;
 
-/// Where reads get a connection.
+use crate::collation::{FOLD, fold_cmp};
+use crate::error::backend;
+
+/// How many prepared statements each read connection keeps (rusqlite's statement cache): the
+/// page statement differs by filter shape and literal `LIMIT`, so an IdP's few request
+/// shapes stay prepared.
+const STATEMENT_CACHE: usize = 128;
+
+/// The read connections of a store, and one permit per connection.
 #[derive(Debug)]
-pub(crate) enum Readers {
-    /// The read connections of a file (`query_only`), opened at start.
-    Own(Arc<Stack>),
-    /// A pool shared with the writes: the one connection of an in-memory database.
-    Shared(SqlitePool),
-}
-
-/// The idle read connections and one permit per connection.
-#[derive(Debug)]
-pub(crate) struct Stack {
-    free: Mutex<Vec<SqliteConnection>>,
-    permits: Arc<Semaphore>,
+pub(crate) struct Readers {
+    free: Mutex<Vec<Connection>>,
+    permits: Semaphore,
     count: u32,
 }
 
-impl Stack {
-    fn push(&self, conn: SqliteConnection) {
+impl Readers {
+    /// Opens `count` (at least one) read connections to the database at `path`, which the
+    /// writer has created and migrated.
+    pub(crate) fn open(
+        path: &Path,
+        busy_timeout: Duration,
+        count: u32,
+    ) -> rusqlite::Result<Readers> {
+        let count = count.max(1);
+        let mut conns = Vec::new();
+        for _ in 0..count {
+            conns.push(connect(path, busy_timeout)?);
+        }
+        Ok(Readers {
+            free: Mutex::new(conns),
+            permits: Semaphore::new(count as usize),
+            count,
+        })
+    }
+
+    /// Runs `read` on a read connection, on this thread, waiting while all are in use. Each
+    /// statement sees its own snapshot; see [`read_snapshot`](Self::read_snapshot) for several.
+    ///
+    /// # Errors
+    /// What `read` returns; [`StoreError::Backend`] when the store is closed.
+    pub(crate) async fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Backend("the store is closed".into()))?;
+        let conn = self
+            .free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .ok_or_else(|| StoreError::Backend("the store is closed".into()))?;
+        let out = read(&conn);
+        // A statement left in a transaction (an error between BEGIN and COMMIT) must not pin
+        // its snapshot for the next read.
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
         self.free
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(conn);
-    }
-}
-
-/// A checked-out read connection; dereferences to the [`SqliteConnection`]. Call
-/// [`release`](Self::release) once the last statement run on it has returned.
-pub(crate) enum Reader {
-    Own {
-        conn: Option<SqliteConnection>,
-        stack: Arc<Stack>,
-        permit: Option<OwnedSemaphorePermit>,
-        finished: bool,
-    },
-    Shared(sqlx::pool::PoolConnection<sqlx::Sqlite>),
-}
-
-impl Readers {
-    /// Opens `count` (at least one) connections with `options`.
-    pub(crate) async fn open(
-        options: &SqliteConnectOptions,
-        count: u32,
-    ) -> Result<Readers, sqlx::Error> {
-        let mut conns = Vec::new();
-        for _ in 0..count.max(1) {
-            conns.push(options.connect().await?);
-        }
-        Ok(Readers::Own(Arc::new(Stack {
-            permits: Arc::new(Semaphore::new(conns.len())),
-            count: count.max(1),
-            free: Mutex::new(conns),
-        })))
+        out
     }
 
-    /// A connection, waiting while all are in use.
-    pub(crate) async fn acquire(&self) -> Result<Reader, sqlx::Error> {
-        match self {
-            Readers::Own(stack) => {
-                let permit = stack
-                    .permits
-                    .clone()
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| sqlx::Error::PoolClosed)?;
-                let conn = stack
-                    .free
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .pop()
-                    .ok_or(sqlx::Error::PoolClosed)?;
-                Ok(Reader::Own {
-                    conn: Some(conn),
-                    stack: stack.clone(),
-                    permit: Some(permit),
-                    finished: false,
-                })
-            }
-            Readers::Shared(pool) => Ok(Reader::Shared(pool.acquire().await?)),
-        }
+    /// [`read`](Self::read) inside one read transaction: every statement of `read` sees the
+    /// same snapshot (a resource's row and its membership rows, a page and its members).
+    pub(crate) async fn read_snapshot<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.read(|conn| {
+            conn.execute_batch("BEGIN").map_err(backend)?;
+            let out = read(conn)?;
+            conn.execute_batch("COMMIT").map_err(backend)?;
+            Ok(out)
+        })
+        .await
     }
 
-    /// Waits for every checkout to end, then closes the connections; later checkouts fail.
+    /// Waits for every read to end, then closes the connections; later reads fail.
     pub(crate) async fn close(&self) {
-        match self {
-            Readers::Own(stack) => {
-                // All permits: no checkout is running (a reader still out, or one whose
-                // connection is on its way back, holds one).
-                let Ok(held) = stack.permits.acquire_many(stack.count).await else {
-                    return;
-                };
-                stack.permits.close();
-                drop(held);
-                let conns =
-                    std::mem::take(&mut *stack.free.lock().unwrap_or_else(|e| e.into_inner()));
-                for conn in conns {
-                    let _ = conn.close().await;
-                }
-            }
-            Readers::Shared(pool) => pool.close().await,
-        }
-    }
-}
-
-impl Reader {
-    /// Gives the connection back at once: every statement run on it has returned, so its
-    /// worker is idle. (Dropping the reader instead gives it back after a ping.)
-    pub(crate) fn release(mut self) {
-        if let Reader::Own { finished, .. } = &mut self {
-            *finished = true;
-        }
-    }
-}
-
-impl Deref for Reader {
-    type Target = SqliteConnection;
-
-    fn deref(&self) -> &SqliteConnection {
-        match self {
-            Reader::Own { conn, .. } => conn.as_ref().expect("held until drop"),
-            Reader::Shared(conn) => conn,
-        }
-    }
-}
-
-impl DerefMut for Reader {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        match self {
-            Reader::Own { conn, .. } => conn.as_mut().expect("held until drop"),
-            Reader::Shared(conn) => conn,
-        }
-    }
-}
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        let Reader::Own {
-            conn,
-            stack,
-            permit,
-            finished,
-        } = self
-        else {
+        let Ok(held) = self.permits.acquire_many(self.count).await else {
             return;
         };
-        let (Some(mut conn), permit) = (conn.take(), permit.take()) else {
-            return;
-        };
-        if *finished {
-            stack.push(conn);
-            drop(permit);
-            return;
-        }
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let stack = stack.clone();
-                runtime.spawn(async move {
-                    // Comes back once the worker has done what was queued before it; a
-                    // broken connection fails the next statement run on it, as it would.
-                    let _ = conn.ping().await;
-                    stack.push(conn);
-                    drop(permit);
-                });
-            }
-            // No runtime (the store is dropped outside one): nothing runs on it any more.
-            Err(_) => {
-                stack.push(conn);
-                drop(permit);
-            }
-        }
+        self.permits.close();
+        drop(held);
+        std::mem::take(&mut *self.free.lock().unwrap_or_else(|e| e.into_inner()));
     }
+}
+
+/// One read connection: read-write flags (a WAL reader writes the shared-memory index) with
+/// `query_only` on, so no statement through it can change the database.
+fn connect(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(busy_timeout)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.create_collation(FOLD, fold_cmp)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn one_reader(dir: &tempfile::TempDir) -> Readers {
-        let options = SqliteConnectOptions::new()
-            .filename(dir.path().join("readers.db"))
-            .create_if_missing(true);
-        Readers::open(&options, 1).await.expect("open")
+    fn database(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        let path = dir.path().join("readers.db");
+        let conn = Connection::open(&path).expect("create");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);",
+        )
+        .expect("set up");
+        path
     }
 
-    fn available(readers: &Readers) -> usize {
-        match readers {
-            Readers::Own(stack) => stack.permits.available_permits(),
-            Readers::Shared(_) => unreachable!("a file store"),
-        }
-    }
-
-    /// Regression (tester report, cut-off reads): a reader dropped without `release` gave its
-    /// connection back at once, while the worker thread still ran the abandoned statement,
-    /// and the next read queued behind it. Now such a connection comes back (and its permit is
-    /// released) only after a ping through its worker; a released reader comes back at once.
+    /// A read that fails inside its transaction leaves no snapshot behind: the next read on
+    /// the same (only) connection sees a later write.
     #[tokio::test]
-    async fn a_cut_off_reader_comes_back_after_its_worker_is_idle() {
+    async fn a_failed_snapshot_read_does_not_pin_its_snapshot() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let readers = one_reader(&dir).await;
-        let mut reader = readers.acquire().await.expect("acquire");
-        let one: i64 = sqlx::query_scalar("SELECT 1")
-            .fetch_one(&mut *reader)
+        let path = database(&dir);
+        let readers = Readers::open(&path, Duration::from_secs(5), 1).expect("open");
+        let failed: Result<(), StoreError> = readers
+            .read_snapshot(|conn| {
+                let x: i64 = conn
+                    .query_row("SELECT x FROM t", [], |r| r.get(0))
+                    .map_err(backend)?;
+                assert_eq!(x, 1);
+                Err(StoreError::Backend("fails halfway".into()))
+            })
+            .await;
+        assert!(failed.is_err());
+        Connection::open(&path)
+            .expect("writer")
+            .execute("UPDATE t SET x = 2", [])
+            .expect("write");
+        let x: i64 = readers
+            .read(|conn| {
+                conn.query_row("SELECT x FROM t", [], |r| r.get(0))
+                    .map_err(backend)
+            })
             .await
-            .expect("select");
-        assert_eq!(one, 1);
-        reader.release();
-        assert_eq!(available(&readers), 1, "a finished read is back at once");
-
-        let reader = readers.acquire().await.expect("acquire");
-        drop(reader);
-        // The ping runs in a task this single-threaded runtime has not polled yet.
-        assert_eq!(available(&readers), 0, "a cut-off read is not back yet");
-        let mut reader =
-            tokio::time::timeout(std::time::Duration::from_secs(10), readers.acquire())
-                .await
-                .expect("back after the ping")
-                .expect("acquire");
-        let two: i64 = sqlx::query_scalar("SELECT 2")
-            .fetch_one(&mut *reader)
-            .await
-            .expect("the connection works");
-        assert_eq!(two, 2);
-        reader.release();
+            .expect("read");
+        assert_eq!(x, 2, "the later write is seen");
+        let refused = readers
+            .read(|conn| conn.execute("UPDATE t SET x = 3", []).map_err(backend))
+            .await;
+        assert!(refused.is_err(), "query_only");
         readers.close().await;
-        assert!(readers.acquire().await.is_err(), "closed");
+        assert!(readers.read(|_| Ok(())).await.is_err(), "closed");
     }
 }

@@ -71,6 +71,10 @@ struct Prepared {
     derived: Derived,
 }
 
+/// A resource's row by `id`: `pk, version, created, regular, body`.
+const FIND: &str = "SELECT pk, version, created, regular, body FROM resources \
+                    WHERE tenant = ? AND resource_type = ? AND id = ?";
+
 pub(crate) fn parse_body(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Backend(format!("a stored resource is not JSON: {e}")))
@@ -109,13 +113,16 @@ impl SqliteStore {
         SqliteStore::start(pools, registry, options.group_commit).await
     }
 
-    /// A store on a private in-memory database (no WAL, one connection, gone when the store
-    /// is dropped): for tests and tools.
+    /// A store on a private database in a new temporary directory (WAL, `synchronous =
+    /// NORMAL`), removed when the store is dropped: for tests and tools. It behaves exactly
+    /// as a file store (a writer and read connections); SQLite's own in-memory databases
+    /// cannot be shared between the write connection (sqlx) and the read connections
+    /// (rusqlite, see the crate docs).
     ///
     /// # Errors
-    /// As [`open`](Self::open).
-    pub async fn open_in_memory(registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
-        let pools = connect::open_memory().await?;
+    /// As [`open`](Self::open); [`OpenError::Temporary`] when the directory cannot be made.
+    pub async fn open_temporary(registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
+        let pools = connect::open_temporary().await?;
         SqliteStore::start(pools, registry, true).await
     }
 
@@ -190,24 +197,59 @@ impl SqliteStore {
         resource_type: &ResourceType,
         id: &str,
     ) -> Result<StoredRow, StoreError> {
-        let row = sqlx::query(
-            "SELECT pk, version, created, regular, body FROM resources \
-             WHERE tenant = ? AND resource_type = ? AND id = ?",
-        )
-        .bind(ctx.tenant_id())
-        .bind(&resource_type.name)
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(backend)?
-        .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(FIND)
+            .bind(ctx.tenant_id())
+            .bind(&resource_type.name)
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+            .map_err(backend)?
+            .ok_or(StoreError::NotFound)?;
         Ok(StoredRow {
-            pk: row.try_get("pk").map_err(backend)?,
-            version: row.try_get("version").map_err(backend)?,
-            created: row.try_get("created").map_err(backend)?,
-            regular: row.try_get("regular").map_err(backend)?,
-            body: parse_body(row.try_get("body").map_err(backend)?)?,
+            pk: row.try_get(0).map_err(backend)?,
+            version: row.try_get(1).map_err(backend)?,
+            created: row.try_get(2).map_err(backend)?,
+            regular: row.try_get(3).map_err(backend)?,
+            body: parse_body(row.try_get(4).map_err(backend)?)?,
         })
+    }
+
+    /// [`find`](Self::find) on a read connection.
+    pub(crate) fn find_on_reader(
+        conn: &rusqlite::Connection,
+        ctx: &RequestContext,
+        resource_type: &ResourceType,
+        id: &str,
+    ) -> Result<StoredRow, StoreError> {
+        let mut statement = conn.prepare_cached(FIND).map_err(backend)?;
+        let mut rows = statement
+            .query((ctx.tenant_id(), &resource_type.name, id))
+            .map_err(backend)?;
+        let row = rows.next().map_err(backend)?.ok_or(StoreError::NotFound)?;
+        let body: String = row.get(4).map_err(backend)?;
+        Ok(StoredRow {
+            pk: row.get(0).map_err(backend)?,
+            version: row.get(1).map_err(backend)?,
+            created: row.get(2).map_err(backend)?,
+            regular: row.get(3).map_err(backend)?,
+            body: parse_body(&body)?,
+        })
+    }
+
+    /// [`with_members`](Self::with_members) on a read connection.
+    pub(crate) fn with_members_on_reader(
+        conn: &rusqlite::Connection,
+        layout: &Layout,
+        pk: i64,
+        mut body: Value,
+    ) -> Result<Value, StoreError> {
+        if let Some(attr) = &layout.members
+            && members::has_placeholder(&body, attr)
+        {
+            let items = members::load_on_reader(conn, pk)?;
+            members::put(&mut body, attr, items);
+        }
+        Ok(body)
     }
 
     /// What a read returns of the row `pk`: `body` with its membership values loaded,
@@ -412,18 +454,21 @@ impl SqliteStore {
         hint: &ReadHint,
     ) -> Result<Value, StoreError> {
         let layout = self.layout(resource_type);
-        let mut conn = self.pools.reader.acquire().await.map_err(backend)?;
+        let reader = &self.pools.reader;
         let mut resource = if layout.loaded_members(hint).is_none() {
-            Self::find(&mut conn, ctx, resource_type, id).await?.body
+            reader
+                .read(|conn| Self::find_on_reader(conn, ctx, resource_type, id))
+                .await?
+                .body
         } else {
             // Body and rows from one snapshot.
-            let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(backend)?;
-            let row = Self::find(&mut tx, ctx, resource_type, id).await?;
-            let full = Self::with_members(&mut tx, &layout, row.pk, row.body).await?;
-            tx.commit().await.map_err(backend)?;
-            full
+            reader
+                .read_snapshot(|conn| {
+                    let row = Self::find_on_reader(conn, ctx, resource_type, id)?;
+                    Self::with_members_on_reader(conn, &layout, row.pk, row.body)
+                })
+                .await?
         };
-        conn.release();
         hint.strip(&mut resource);
         Ok(resource)
     }

@@ -13,8 +13,7 @@ use scimkit_provision::{
     generate_token, now_timestamp,
 };
 use serde_json::Value;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 
 use crate::error::backend;
 use crate::readers::Readers;
@@ -46,7 +45,7 @@ pub struct TenantRecord {
 /// use scimkit_sqlite::SqliteStore;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// let store = SqliteStore::open_in_memory(Arc::new(SchemaRegistry::core())).await.unwrap();
+/// let store = SqliteStore::open_temporary(Arc::new(SchemaRegistry::core())).await.unwrap();
 /// let tenants = store.tenants();
 /// let token = tenants.add(&Tenant::new("acme").with_preset(Preset::Entra), "Acme Inc.", None).await?;
 /// let principal = tenants.authenticate(&token).await.expect("known token");
@@ -80,15 +79,16 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("the tenants table holds an unreadable {what}"))
 }
 
-fn record(row: &SqliteRow) -> Result<TenantRecord, StoreError> {
-    let get_text = |name: &str| row.try_get::<String, _>(name).map_err(backend);
+/// A tenant read by a `SELECT {COLUMNS}` on a read connection.
+fn record(row: &rusqlite::Row<'_>) -> Result<TenantRecord, StoreError> {
+    let get_text = |name: &str| row.get::<_, String>(name).map_err(backend);
     let preset: Preset = get_text("preset")?.parse().map_err(|_| corrupt("preset"))?;
     let patch_response = PatchResponse::from_name(&get_text("patch_response")?)
         .ok_or_else(|| corrupt("patch response"))?;
     let domains: Vec<String> = serde_json::from_str(&get_text("allowed_email_domains")?)
         .map_err(|_| corrupt("domain list"))?;
     let tenant = Tenant::new(get_text("id")?)
-        .with_enabled(row.try_get("enabled").map_err(backend)?)
+        .with_enabled(row.get("enabled").map_err(backend)?)
         .with_preset(preset)
         .with_patch_response(patch_response)
         .with_allowed_email_domains(domains);
@@ -96,12 +96,31 @@ fn record(row: &SqliteRow) -> Result<TenantRecord, StoreError> {
         tenant,
         name: get_text("name")?,
         has_token: row
-            .try_get::<Option<String>, _>("token_hash")
+            .get::<_, Option<String>>("token_hash")
             .map_err(backend)?
             .is_some(),
         created: get_text("created")?,
         last_modified: get_text("last_modified")?,
     })
+}
+
+/// The tenants a `SELECT {COLUMNS}` with `params` finds, on a read connection.
+async fn select(
+    reader: &Readers,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<TenantRecord>, StoreError> {
+    reader
+        .read(|conn| {
+            let mut statement = conn.prepare_cached(sql).map_err(backend)?;
+            let mut rows = statement.query(params).map_err(backend)?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next().map_err(backend)? {
+                out.push(record(row)?);
+            }
+            Ok(out)
+        })
+        .await
 }
 
 /// Whether a database error is the refusal of a token another tenant held before
@@ -181,13 +200,7 @@ impl SqliteTenants {
     /// [`StoreError::Backend`] on database failure.
     pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id");
-        let mut reader = self.reader.acquire().await.map_err(backend)?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *reader)
-            .await
-            .map_err(backend)?;
-        reader.release();
-        rows.iter().map(record).collect()
+        select(&self.reader, &sql, []).await
     }
 
     /// The tenant with this id.
@@ -196,15 +209,11 @@ impl SqliteTenants {
     /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
     pub async fn get(&self, id: &str) -> Result<TenantRecord, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?");
-        let mut reader = self.reader.acquire().await.map_err(backend)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *reader)
-            .await
-            .map_err(backend)?;
-        reader.release();
-        let row = row.ok_or(StoreError::NotFound)?;
-        record(&row)
+        select(&self.reader, &sql, [id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)
     }
 
     /// Stores the settings of `tenant` (switch, preset, PATCH response, allowed domains)
@@ -287,14 +296,8 @@ impl SqliteTenants {
     /// [`StoreError::Backend`] on database failure.
     pub async fn find_by_token(&self, token: &str) -> Result<Option<Tenant>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tenants WHERE token_hash = ?");
-        let mut reader = self.reader.acquire().await.map_err(backend)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(TokenHash::of(token).to_hex())
-            .fetch_optional(&mut *reader)
-            .await
-            .map_err(backend)?;
-        reader.release();
-        row.map(|row| record(&row).map(|r| r.tenant)).transpose()
+        let found = select(&self.reader, &sql, [TokenHash::of(token).to_hex()]).await?;
+        Ok(found.into_iter().next().map(|r| r.tenant))
     }
 }
 

@@ -26,7 +26,7 @@ mod in_memory {
     use super::*;
 
     async fn in_memory(registry: Arc<SchemaRegistry>) -> Arc<dyn Store> {
-        Arc::new(SqliteStore::open_in_memory(registry).await.expect("open"))
+        Arc::new(SqliteStore::open_temporary(registry).await.expect("open"))
     }
 
     scimkit_provision::store_conformance_tests!(in_memory);

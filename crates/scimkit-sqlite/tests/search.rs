@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 async fn both(population: &[Value]) -> (SqliteStore, InMemoryStore, Arc<SchemaRegistry>) {
     let registry = Arc::new(SchemaRegistry::core());
-    let sqlite = SqliteStore::open_in_memory(registry.clone())
+    let sqlite = SqliteStore::open_temporary(registry.clone())
         .await
         .expect("open");
     let memory = InMemoryStore::new(registry.clone());

@@ -355,8 +355,13 @@ async fn a_failed_commit_fails_every_write_of_its_batch() {
     let again = open(&path, &registry, Durability::Full).await;
     assert!(user_named(&again, &registry, "joined").await.is_empty());
     assert_eq!(user_named(&again, &registry, "after").await, vec![after]);
-    let orphans: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
-        .fetch_one(&mut *again.pools.reader.acquire().await.expect("reader"))
+    let orphans: i64 = again
+        .pools
+        .reader
+        .read(|conn| {
+            conn.query_row("SELECT count(*) FROM members", [], |row| row.get(0))
+                .map_err(crate::error::backend)
+        })
         .await
         .expect("count");
     assert_eq!(orphans, 0);
@@ -441,10 +446,9 @@ async fn check_one(
 /// rows) off after 1, 2, 3, ... polls each, until they finish on their own, on a fresh store
 /// each time: each cut write is all or nothing (nothing when cut before its savepoint was
 /// released), the store keeps answering, the next writes commit, and for a file another
-/// store on it reads the same. An in-memory store has one connection for reads and writes,
-/// so a batch left open would starve the reads that follow. (This sweep also caught the
-/// in-memory pool closing its only connection, and the database with it, when a checkout
-/// was cut off during the pool's test of the connection: see `connect::open_memory`.)
+/// store on it reads the same. (When temporary stores were SQLite in-memory databases on
+/// one connection, this sweep caught that pool closing its only connection, and the
+/// database with it, when a checkout was cut off during the pool's test of the connection.)
 async fn cut_writes_off(file: bool) {
     let registry = registry();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -455,7 +459,7 @@ async fn cut_writes_off(file: bool) {
         let store = if file {
             open(&path, &registry, Durability::Normal).await
         } else {
-            SqliteStore::open_in_memory(registry.clone())
+            SqliteStore::open_temporary(registry.clone())
                 .await
                 .expect("open")
         };
@@ -562,7 +566,7 @@ async fn cut_writes_off(file: bool) {
 }
 
 #[tokio::test]
-async fn cut_off_writes_are_all_or_nothing_in_memory() {
+async fn cut_off_writes_are_all_or_nothing_in_a_temporary_store() {
     cut_writes_off(false).await;
 }
 
@@ -699,10 +703,10 @@ async fn dropped_mid_write(store: &SqliteStore, registry: &SchemaRegistry) -> Va
 #[tokio::test]
 async fn a_write_dropped_mid_way_leaves_nothing() {
     let registry = registry();
-    let memory = SqliteStore::open_in_memory(registry.clone())
+    let temporary = SqliteStore::open_temporary(registry.clone())
         .await
         .expect("open");
-    dropped_mid_write(&memory, &registry).await;
+    dropped_mid_write(&temporary, &registry).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("dropped.db");
     let store = open(&path, &registry, Durability::Normal).await;
@@ -753,14 +757,7 @@ async fn a_write_dropped_while_waiting_is_committed_with_its_batch() {
     let (ctx, users) = (ctx(), users(&registry));
     let hint = ReadHint::default();
 
-    // In memory the batch holds the one connection: this read waits for the batch's end.
-    let memory = SqliteStore::open_in_memory(registry.clone())
-        .await
-        .expect("open");
-    let id = dropped_while_waiting(&memory, &registry).await;
-    check_renamed(&memory.get(&ctx, users, &id, &hint).await.expect("read"));
-
-    // On a file, another store (another process) gets the write lock, then reads the write.
+    // Another store (another process) gets the write lock, then reads the write.
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("waiting.db");
     let store = open(&path, &registry, Durability::Normal).await;

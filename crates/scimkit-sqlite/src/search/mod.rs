@@ -9,7 +9,6 @@ use scimkit_filter::{Matcher, Sorter};
 use scimkit_provision::{Page, RequestContext, SearchQuery, StoreError};
 use scimkit_schema::{ResourceType, SortOrder};
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::error::backend;
 use crate::members;
@@ -163,26 +162,24 @@ impl SqliteStore {
             page_limit(query),
         );
         let layout = self.layout(resource_type);
-        let mut reader = self.pools.reader.acquire().await.map_err(backend)?;
-        let page = match layout.loaded_members(&query.hint) {
+        let reader = &self.pools.reader;
+        match layout.loaded_members(&query.hint) {
             // Loading membership rows is a second statement: read both in one snapshot.
             Some(attr) => {
-                let mut tx = sqlx::Connection::begin(&mut *reader)
+                reader
+                    .read_snapshot(|conn| {
+                        Self::page_in_sql(conn, ctx, resource_type, query, plan, &sql, Some(attr))
+                    })
                     .await
-                    .map_err(backend)?;
-                let page = self
-                    .page_in_sql(&mut tx, ctx, resource_type, query, plan, &sql, Some(attr))
-                    .await?;
-                tx.commit().await.map_err(backend)?;
-                page
             }
             None => {
-                self.page_in_sql(&mut reader, ctx, resource_type, query, plan, &sql, None)
-                    .await?
+                reader
+                    .read(|conn| {
+                        Self::page_in_sql(conn, ctx, resource_type, query, plan, &sql, None)
+                    })
+                    .await
             }
-        };
-        reader.release();
-        Ok(page)
+        }
     }
 
     /// The statement of [`search_in_sql`](Self::search_in_sql): the first `limit` matches of
@@ -217,10 +214,8 @@ impl SqliteStore {
 
     /// Runs the statement of [`search_in_sql`](Self::search_in_sql) on `conn`; `None` when
     /// the tenant turns out to hold irregular resources of the type.
-    #[allow(clippy::too_many_arguments)]
-    async fn page_in_sql(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
+    fn page_in_sql(
+        conn: &rusqlite::Connection,
         ctx: &RequestContext,
         resource_type: &ResourceType,
         query: &SearchQuery,
@@ -228,17 +223,19 @@ impl SqliteStore {
         sql: &Sql,
         member_attr: Option<&crate::layout::MemberAttr>,
     ) -> Result<Option<Page>, StoreError> {
-        let rows = sql.query().fetch_all(&mut *conn).await.map_err(backend)?;
+        let mut statement = sql.prepare(conn).map_err(backend)?;
+        let mut rows = statement.raw_query();
         let mut page = Vec::new();
-        for row in &rows {
-            if row.try_get::<bool, _>(2).map_err(backend)? {
+        while let Some(row) = rows.next().map_err(backend)? {
+            if row.get::<_, bool>(2).map_err(backend)? {
                 return Ok(None);
             }
-            if let Some(pk) = row.try_get::<Option<i64>, _>(0).map_err(backend)? {
-                let body: &str = row.try_get(1).map_err(backend)?;
-                page.push((pk, parse_body(body)?));
+            if let Some(pk) = row.get::<_, Option<i64>>(0).map_err(backend)? {
+                let body = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into));
+                page.push((pk, parse_body(body.map_err(backend)?)?));
             }
         }
+        drop(rows);
         let total = if (page.len() as u64) < page_limit(query) as u64 {
             page.len() as u64
         } else {
@@ -246,14 +243,17 @@ impl SqliteStore {
             // counts them all, also when `count` is 0).
             let mut count = Sql::lit("SELECT count(*) ");
             count.append(&Self::from(ctx, resource_type, &plan.condition));
-            let row = count.query().fetch_one(&mut *conn).await.map_err(backend)?;
-            u64::try_from(row.try_get::<i64, _>(0).map_err(backend)?).unwrap_or(0)
+            let mut statement = count.prepare(conn).map_err(backend)?;
+            let mut rows = statement.raw_query();
+            let row = rows.next().map_err(backend)?;
+            let n: i64 = row.map_or(Ok(0), |r| r.get(0)).map_err(backend)?;
+            u64::try_from(n).unwrap_or(0)
         };
         page.drain(..skip(query).min(page.len()));
         // The one match a `count` of 0 still reads is not returned.
         page.truncate(usize::try_from(query.count).unwrap_or(usize::MAX));
         if let Some(attr) = member_attr {
-            attach_members(conn, attr, &mut page).await?;
+            attach_members(conn, attr, &mut page)?;
         }
         Ok(Some(finish(page, total, query)))
     }
@@ -270,54 +270,59 @@ impl SqliteStore {
         sorter: Option<Sorter>,
     ) -> Result<Page, StoreError> {
         let layout = self.layout(resource_type);
-        let mut reader = self.pools.reader.acquire().await.map_err(backend)?;
-        let mut tx = sqlx::Connection::begin(&mut *reader)
-            .await
-            .map_err(backend)?;
-        let mut check = Sql::lit("SELECT ");
-        check.append(&Self::irregular(ctx, resource_type));
-        let irregular: bool = check
-            .query()
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?
-            .try_get(0)
-            .map_err(backend)?;
-        let plan = self.plan(resource_type, query, irregular);
-        let mut select = Sql::lit("SELECT r.pk, r.body ");
-        select
-            .append(&Self::from(ctx, resource_type, &plan.condition))
-            .push(" ORDER BY r.pk");
-        let mut rows = fetch(&mut tx, &select).await?;
-        let mentioned = |attr: &&crate::layout::MemberAttr| {
-            let in_sort = query.sort.as_ref().is_some_and(|s| {
-                let f =
-                    scimkit_filter::Filter::Attr(scimkit_filter::AttrExp::present(s.by.clone()));
-                mentions(&self.registry, resource_type, &attr.name, &f)
-            });
-            in_sort
-                || query
-                    .filter
-                    .as_ref()
-                    .is_some_and(|f| mentions(&self.registry, resource_type, &attr.name, f))
-        };
-        if let Some(attr) = layout.members.as_ref().filter(mentioned) {
-            attach_members(&mut tx, attr, &mut rows).await?;
-        }
-        if let Some(matcher) = matcher.as_ref().filter(|_| !plan.exact) {
-            rows.retain(|(_, resource)| matcher.matches(resource));
-        }
-        if let Some(sorter) = &sorter {
-            rows.sort_by_cached_key(|(_, resource)| sorter.key(resource));
-        }
-        let total = rows.len() as u64;
-        let take = usize::try_from(query.count).unwrap_or(usize::MAX);
-        let mut page: Vec<(i64, Value)> = rows.into_iter().skip(skip(query)).take(take).collect();
-        if let Some(attr) = layout.loaded_members(&query.hint) {
-            attach_members(&mut tx, attr, &mut page).await?;
-        }
-        tx.commit().await.map_err(backend)?;
-        reader.release();
+        let (page, total) =
+            self.pools
+                .reader
+                .read_snapshot(|conn| {
+                    let mut check = Sql::lit("SELECT ");
+                    check.append(&Self::irregular(ctx, resource_type));
+                    let irregular: bool = check
+                        .prepare(conn)
+                        .and_then(|mut statement| {
+                            let mut rows = statement.raw_query();
+                            match rows.next()? {
+                                Some(row) => row.get(0),
+                                None => Ok(false),
+                            }
+                        })
+                        .map_err(backend)?;
+                    let plan = self.plan(resource_type, query, irregular);
+                    let mut select = Sql::lit("SELECT r.pk, r.body ");
+                    select
+                        .append(&Self::from(ctx, resource_type, &plan.condition))
+                        .push(" ORDER BY r.pk");
+                    let mut rows = fetch(conn, &select)?;
+                    let mentioned = |attr: &&crate::layout::MemberAttr| {
+                        let in_sort = query.sort.as_ref().is_some_and(|s| {
+                            let f = scimkit_filter::Filter::Attr(scimkit_filter::AttrExp::present(
+                                s.by.clone(),
+                            ));
+                            mentions(&self.registry, resource_type, &attr.name, &f)
+                        });
+                        in_sort
+                            || query.filter.as_ref().is_some_and(|f| {
+                                mentions(&self.registry, resource_type, &attr.name, f)
+                            })
+                    };
+                    if let Some(attr) = layout.members.as_ref().filter(mentioned) {
+                        attach_members(conn, attr, &mut rows)?;
+                    }
+                    if let Some(matcher) = matcher.as_ref().filter(|_| !plan.exact) {
+                        rows.retain(|(_, resource)| matcher.matches(resource));
+                    }
+                    if let Some(sorter) = &sorter {
+                        rows.sort_by_cached_key(|(_, resource)| sorter.key(resource));
+                    }
+                    let total = rows.len() as u64;
+                    let take = usize::try_from(query.count).unwrap_or(usize::MAX);
+                    let mut page: Vec<(i64, Value)> =
+                        rows.into_iter().skip(skip(query)).take(take).collect();
+                    if let Some(attr) = layout.loaded_members(&query.hint) {
+                        attach_members(conn, attr, &mut page)?;
+                    }
+                    Ok((page, total))
+                })
+                .await?;
         Ok(finish(page, total, query))
     }
 }
@@ -353,23 +358,23 @@ fn finish(page: Vec<(i64, Value)>, total: u64, query: &SearchQuery) -> Page {
     }
 }
 
-async fn fetch(
-    conn: &mut sqlx::SqliteConnection,
-    select: &Sql,
-) -> Result<Vec<(i64, Value)>, StoreError> {
-    let rows = select.query().fetch_all(conn).await.map_err(backend)?;
-    rows.iter()
-        .map(|row| {
-            let pk: i64 = row.try_get(0).map_err(backend)?;
-            Ok((pk, parse_body(row.try_get(1).map_err(backend)?)?))
-        })
-        .collect()
+/// The `(pk, body)` rows `select` returns.
+fn fetch(conn: &rusqlite::Connection, select: &Sql) -> Result<Vec<(i64, Value)>, StoreError> {
+    let mut statement = select.prepare(conn).map_err(backend)?;
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let pk: i64 = row.get(0).map_err(backend)?;
+        let body = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into));
+        out.push((pk, parse_body(body.map_err(backend)?)?));
+    }
+    Ok(out)
 }
 
 /// Loads the membership values of the rows that hold the placeholder (and have not had
 /// them loaded yet).
-async fn attach_members(
-    conn: &mut sqlx::SqliteConnection,
+fn attach_members(
+    conn: &rusqlite::Connection,
     attr: &crate::layout::MemberAttr,
     rows: &mut [(i64, Value)],
 ) -> Result<(), StoreError> {
@@ -380,7 +385,7 @@ async fn attach_members(
         })
         .map(|(pk, _)| *pk)
         .collect();
-    let mut loaded = members::load_many(conn, &pks).await?;
+    let mut loaded = members::load_many(conn, &pks)?;
     for (pk, body) in rows.iter_mut() {
         if let Some(items) = loaded.remove(pk) {
             members::put(body, attr, items);
@@ -424,7 +429,7 @@ mod tests {
     #[tokio::test]
     async fn plans() {
         let registry = Arc::new(SchemaRegistry::core());
-        let store = SqliteStore::open_in_memory(registry.clone())
+        let store = SqliteStore::open_temporary(registry.clone())
             .await
             .expect("open");
         let users = registry.resource_type("User").expect("User");

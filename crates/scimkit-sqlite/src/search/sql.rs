@@ -1,9 +1,5 @@
 //! A SQL fragment with its bound arguments: the only way values reach a query.
 
-use sqlx::Sqlite;
-use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
-
 /// Most operands [`Sql::join`] puts side by side in one level of parentheses.
 pub(crate) const JOIN_FANOUT: usize = 16;
 
@@ -89,24 +85,20 @@ impl Sql {
         Sql::join(&groups, joiner)
     }
 
-    /// Binds the arguments to a query built from this fragment's text (or a larger text
-    /// whose placeholders come in the same order).
-    pub(crate) fn bind_to<'q>(
+    /// This fragment prepared on a read connection (from its statement cache), with its
+    /// arguments bound: run it with `raw_query`.
+    pub(crate) fn prepare<'c>(
         &self,
-        mut query: Query<'q, Sqlite, SqliteArguments>,
-    ) -> Query<'q, Sqlite, SqliteArguments> {
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(s) => query.bind(s.clone()),
-                Arg::Int(n) => query.bind(*n),
-            };
+        conn: &'c rusqlite::Connection,
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+        let mut statement = conn.prepare_cached(&self.text)?;
+        for (i, arg) in self.args.iter().enumerate() {
+            match arg {
+                Arg::Text(s) => statement.raw_bind_parameter(i + 1, s)?,
+                Arg::Int(n) => statement.raw_bind_parameter(i + 1, n)?,
+            }
         }
-        query
-    }
-
-    /// Runs this fragment as a query.
-    pub(crate) fn query(&self) -> Query<'static, Sqlite, SqliteArguments> {
-        self.bind_to(sqlx::query(sqlx::AssertSqlSafe(self.text.clone())))
+        Ok(statement)
     }
 }
 
