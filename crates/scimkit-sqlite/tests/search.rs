@@ -139,3 +139,57 @@ async fn a_long_or_chain_is_searched() {
     assert_eq!(from_memory.len(), 1_500);
     assert_eq!(from_sqlite, from_memory);
 }
+
+/// RFC 7644 §3.4.2.4: `totalResults` counts every match whatever `startIndex` and `count`
+/// say. The page statement reads the first `startIndex - 1 + count` matches (at least one)
+/// and counts the rest only when it read that many: every edge of that rule (no match, page
+/// one short, exactly full, one over, `count` 0, past the end), with and without a filter
+/// and a sort, must give the reference store's totals and pages.
+#[tokio::test]
+async fn totals_and_pages_at_the_page_limit() {
+    for size in [0usize, 1, 2, 3, 5] {
+        let population: Vec<Value> = (0..size)
+            .map(|i| {
+                user(
+                    &format!("u{i}"),
+                    json!({"title": if i % 2 == 0 { "even" } else { "odd" }}),
+                )
+            })
+            .collect();
+        let (sqlite, memory, registry) = both(&population).await;
+        let users = registry.resource_type("User").expect("User");
+        let ctx = RequestContext::for_tenant("t");
+        for filter in [
+            None,
+            Some(r#"userName sw "u""#),
+            Some(r#"userName eq "u1""#),
+            Some(r#"userName eq "none""#),
+        ] {
+            for sort in [None, Some(SortOrder::Descending)] {
+                for start in 1..=size as u64 + 2 {
+                    for count in 0..=size as u64 + 1 {
+                        let mut query = SearchQuery::all(count).with_page(start, count);
+                        if let Some(f) = filter {
+                            query = query.with_filter(parse_filter(f).expect("filter"));
+                        }
+                        if let Some(order) = sort {
+                            query =
+                                query.with_sort(parse_attr_path("userName").expect("path"), order);
+                        }
+                        let got = sqlite.search(&ctx, users, &query).await.expect("sqlite");
+                        let want = memory.search(&ctx, users, &query).await.expect("memory");
+                        let case = format!(
+                            "{size} users, {filter:?}, {sort:?}, start {start}, count {count}"
+                        );
+                        assert_eq!(got.total_results, want.total_results, "total: {case}");
+                        assert_eq!(
+                            user_names(&sqlite, &registry, &query).await,
+                            user_names(&memory, &registry, &query).await,
+                            "page: {case}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -499,4 +499,38 @@ mod tests {
             );
         }
     }
+
+    /// A User's `groups` are derived on every read of a User with `members[value eq "<id>"]`
+    /// on Groups: that filter is decided by the membership rows alone, without parsing each
+    /// group's body (`json_type`), since it is false on a null `members`. A filter that is
+    /// true on null (`not (value pr)` matches a null value) keeps the body check.
+    #[tokio::test]
+    async fn member_filters_read_the_rows_alone_unless_null_matches() {
+        let registry = Arc::new(SchemaRegistry::core());
+        let store = SqliteStore::open_temporary(registry.clone())
+            .await
+            .expect("open");
+        let groups = registry.resource_type("Group").expect("Group");
+        let plan = |text: &str| {
+            let query = SearchQuery::all(10).with_filter(parse_filter(text).expect("filter"));
+            store.plan(groups, &query, false)
+        };
+        let by_value = plan(r#"members[value eq "u1"]"#);
+        assert!(by_value.in_sql(), "{by_value:?}");
+        assert!(
+            by_value
+                .condition
+                .text
+                .starts_with("EXISTS (SELECT 1 FROM members")
+        );
+        assert!(
+            !by_value.condition.text.contains("json_type"),
+            "{by_value:?}"
+        );
+        let null_matches = plan(r#"members[not (value pr)]"#);
+        assert!(
+            null_matches.condition.text.contains("json_type"),
+            "{null_matches:?}"
+        );
+    }
 }
