@@ -14,6 +14,15 @@ pub enum OpenError {
     /// A read connection could not be opened or configured.
     #[error("cannot open a read connection to the SQLite database: {0}")]
     Read(#[source] rusqlite::Error),
+    /// The read connections do not see the database the write connection opened: the path
+    /// names an in-memory database (`:memory:`, a `mode=memory` URI), which each connection
+    /// would get a private copy of. Use
+    /// [`SqliteStore::open_temporary`](crate::SqliteStore::open_temporary) instead.
+    #[error(
+        "the read connections cannot share the database {0:?}: in-memory databases (`:memory:`, \
+         `mode=memory`) are private to each connection; use a file (or SqliteStore::open_temporary)"
+    )]
+    Unshared(std::path::PathBuf),
     /// The temporary directory of [`SqliteStore::open_temporary`](crate::SqliteStore::open_temporary)
     /// could not be created.
     #[error("cannot create the temporary directory of the store: {0}")]

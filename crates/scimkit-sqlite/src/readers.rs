@@ -83,17 +83,11 @@ impl Readers {
             .unwrap_or_else(|e| e.into_inner())
             .pop()
             .ok_or_else(|| StoreError::Backend("the store is closed".into()))?;
-        let out = read(&conn);
-        // A statement left in a transaction (an error between BEGIN and COMMIT) must not pin
-        // its snapshot for the next read.
-        if !conn.is_autocommit() {
-            let _ = conn.execute_batch("ROLLBACK");
-        }
-        self.free
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(conn);
-        out
+        let lease = Lease {
+            conn: Some(conn),
+            free: &self.free,
+        };
+        read(lease.conn.as_ref().expect("held until dropped"))
     }
 
     /// [`read`](Self::read) inside one read transaction: every statement of `read` sees the
@@ -119,6 +113,31 @@ impl Readers {
         self.permits.close();
         drop(held);
         std::mem::take(&mut *self.free.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+}
+
+/// A checked-out connection, given back when dropped: after the read returned, failed or
+/// panicked (tester: a panicking read kept its connection while its permit came back, and
+/// after `readers` such panics every read failed).
+struct Lease<'r> {
+    conn: Option<Connection>,
+    free: &'r Mutex<Vec<Connection>>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        // A read left in a transaction (an error or a panic between BEGIN and COMMIT) must
+        // not pin its snapshot for the next read.
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        self.free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(conn);
     }
 }
 
@@ -185,5 +204,40 @@ mod tests {
         assert!(refused.is_err(), "query_only");
         readers.close().await;
         assert!(readers.read(|_| Ok(())).await.is_err(), "closed");
+    }
+
+    /// Regression (tester): a read that panicked kept its connection while its permit came
+    /// back, so after `readers` panics every read failed ("the store is closed").
+    #[tokio::test]
+    async fn a_panicking_read_gives_its_connection_back() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = database(&dir);
+        let readers =
+            std::sync::Arc::new(Readers::open(&path, Duration::from_secs(5), 1).expect("open"));
+        for _ in 0..3 {
+            let r = readers.clone();
+            let panicked = tokio::spawn(async move {
+                r.read_snapshot(|conn| -> Result<(), StoreError> {
+                    conn.query_row("SELECT x FROM t", [], |row| row.get::<_, i64>(0))
+                        .map_err(backend)?;
+                    panic!("a read that panics inside its transaction")
+                })
+                .await
+            })
+            .await;
+            assert!(panicked.expect_err("panicked").is_panic());
+        }
+        Connection::open(&path)
+            .expect("writer")
+            .execute("UPDATE t SET x = 5", [])
+            .expect("write");
+        let x: i64 = readers
+            .read(|conn| {
+                conn.query_row("SELECT x FROM t", [], |r| r.get(0))
+                    .map_err(backend)
+            })
+            .await
+            .expect("the one connection is back");
+        assert_eq!(x, 5, "and its snapshot was not kept");
     }
 }

@@ -109,8 +109,31 @@ impl SqliteStore {
         options: &SqliteOptions,
         registry: Arc<SchemaRegistry>,
     ) -> Result<SqliteStore, OpenError> {
+        let path = options.path();
+        let text = path.to_string_lossy();
+        if text.trim() == ":memory:" || text.contains("mode=memory") {
+            return Err(OpenError::Unshared(path.to_owned()));
+        }
         let pools = connect::open_file(options).await?;
-        SqliteStore::start(pools, registry, options.group_commit).await
+        let store = SqliteStore::start(pools, registry, options.group_commit).await?;
+        // Whatever else the path is, the read connections must see the migrated database.
+        let migrated = store
+            .pools
+            .reader
+            .read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'resources'",
+                    [],
+                    |row| row.get::<_, i64>(0),
+                ))
+            })
+            .await
+            .map_err(OpenError::Reindex)?
+            .map_err(OpenError::Read)?;
+        if migrated == 0 {
+            return Err(OpenError::Unshared(path.to_owned()));
+        }
+        Ok(store)
     }
 
     /// A store on a private database in a new temporary directory (WAL, `synchronous =

@@ -313,8 +313,9 @@ impl Authenticator for SqliteTenants {
             let tenant = match self.cache.get(&hash) {
                 Some(tenant) => tenant,
                 None => {
+                    let since = self.cache.generation();
                     let tenant = Arc::new(self.find_by_token(token).await.ok().flatten()?);
-                    self.cache.put(hash, tenant.clone());
+                    self.cache.put(hash, tenant.clone(), since);
                     tenant
                 }
             };

@@ -115,3 +115,59 @@ async fn reads_cut_off_midway_leave_their_connections_usable() {
         .expect("get");
     assert_eq!(full["members"].as_array().map(Vec::len), Some(200));
 }
+
+/// Regression (tester): a full page's total is a second statement (`count(*)`), and it ran
+/// on its own snapshot; a delete committed between the page and the count gave a
+/// `totalResults` smaller than the index of a resource on the page (RFC 7644 §3.4.2.4).
+/// Smallest input: 5 users, a sixth created and deleted over and over, and the page
+/// `startIndex=6&count=1`. Page and total now come from one read transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_and_its_total_come_from_one_snapshot() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let registry = Arc::new(SchemaRegistry::core());
+    let options = SqliteOptions::new(dir.path().join("snapshot.db")).durability(Durability::Normal);
+    let store = Arc::new(
+        SqliteStore::open_with(&options, registry.clone())
+            .await
+            .expect("open"),
+    );
+    let ctx = RequestContext::for_tenant("t");
+    let users = registry.resource_type("User").expect("User");
+    for i in 0..5 {
+        store
+            .create(&ctx, users, user(&format!("u{i}")))
+            .await
+            .expect("create");
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let (store, registry, stop) = (store.clone(), registry.clone(), stop.clone());
+        tokio::spawn(async move {
+            let users = registry.resource_type("User").expect("User");
+            let ctx = RequestContext::for_tenant("t");
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let sixth = store
+                    .create(&ctx, users, user("sixth"))
+                    .await
+                    .expect("create");
+                let id = sixth["id"].as_str().expect("id");
+                store.delete(&ctx, users, id, None).await.expect("delete");
+            }
+        })
+    };
+    let mut with_sixth = 0;
+    for _ in 0..3000 {
+        let query = SearchQuery::all(1).with_page(6, 1);
+        let page = store.search(&ctx, users, &query).await.expect("search");
+        if !page.resources.is_empty() {
+            with_sixth += 1;
+            assert_eq!(
+                page.total_results, 6,
+                "a page holding the 6th user counts 6"
+            );
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    churn.await.expect("churn");
+    assert!(with_sixth > 0, "the churn was seen at least once");
+}

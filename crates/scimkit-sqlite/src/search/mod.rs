@@ -162,24 +162,17 @@ impl SqliteStore {
             page_limit(query),
         );
         let layout = self.layout(resource_type);
-        let reader = &self.pools.reader;
-        match layout.loaded_members(&query.hint) {
-            // Loading membership rows is a second statement: read both in one snapshot.
-            Some(attr) => {
-                reader
-                    .read_snapshot(|conn| {
-                        Self::page_in_sql(conn, ctx, resource_type, query, plan, &sql, Some(attr))
-                    })
-                    .await
-            }
-            None => {
-                reader
-                    .read(|conn| {
-                        Self::page_in_sql(conn, ctx, resource_type, query, plan, &sql, None)
-                    })
-                    .await
-            }
-        }
+        let member_attr = layout.loaded_members(&query.hint);
+        // One snapshot for the page, its total (a second statement when the page is full)
+        // and its membership rows: a write committed in between must not make the total
+        // disagree with the page (tester: a delete between the two gave a total smaller than
+        // the index of a resource on the page).
+        self.pools
+            .reader
+            .read_snapshot(|conn| {
+                Self::page_in_sql(conn, ctx, resource_type, query, plan, &sql, member_attr)
+            })
+            .await
     }
 
     /// The statement of [`search_in_sql`](Self::search_in_sql): the first `limit` matches of
