@@ -169,6 +169,23 @@ mod tests {
         path
     }
 
+    /// Sets `t.x` through a connection of its own (another writer).
+    fn write_x(path: &Path, x: i64) {
+        Connection::open(path)
+            .expect("writer")
+            .execute("UPDATE t SET x = ?", [x])
+            .expect("write");
+    }
+
+    async fn read_x(readers: &Readers) -> Result<i64, StoreError> {
+        readers
+            .read(|conn| {
+                conn.query_row("SELECT x FROM t", [], |r| r.get(0))
+                    .map_err(backend)
+            })
+            .await
+    }
+
     /// A read that fails inside its transaction leaves no snapshot behind: the next read on
     /// the same (only) connection sees a later write.
     #[tokio::test]
@@ -186,17 +203,8 @@ mod tests {
             })
             .await;
         assert!(failed.is_err());
-        Connection::open(&path)
-            .expect("writer")
-            .execute("UPDATE t SET x = 2", [])
-            .expect("write");
-        let x: i64 = readers
-            .read(|conn| {
-                conn.query_row("SELECT x FROM t", [], |r| r.get(0))
-                    .map_err(backend)
-            })
-            .await
-            .expect("read");
+        write_x(&path, 2);
+        let x = read_x(&readers).await.expect("read");
         assert_eq!(x, 2, "the later write is seen");
         let refused = readers
             .read(|conn| conn.execute("UPDATE t SET x = 3", []).map_err(backend))
@@ -227,17 +235,8 @@ mod tests {
             .await;
             assert!(panicked.expect_err("panicked").is_panic());
         }
-        Connection::open(&path)
-            .expect("writer")
-            .execute("UPDATE t SET x = 5", [])
-            .expect("write");
-        let x: i64 = readers
-            .read(|conn| {
-                conn.query_row("SELECT x FROM t", [], |r| r.get(0))
-                    .map_err(backend)
-            })
-            .await
-            .expect("the one connection is back");
+        write_x(&path, 5);
+        let x = read_x(&readers).await.expect("the one connection is back");
         assert_eq!(x, 5, "and its snapshot was not kept");
     }
 }

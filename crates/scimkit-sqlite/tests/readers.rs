@@ -16,18 +16,27 @@ fn user(name: &str) -> Value {
     json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name})
 }
 
+/// A store on a new file in `dir` with `readers` read connections.
+async fn open_store(
+    dir: &tempfile::TempDir,
+    registry: &Arc<SchemaRegistry>,
+    readers: u32,
+) -> Arc<SqliteStore> {
+    let options = SqliteOptions::new(dir.path().join("readers.db"))
+        .durability(Durability::Normal)
+        .readers(readers);
+    Arc::new(
+        SqliteStore::open_with(&options, registry.clone())
+            .await
+            .expect("open"),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_cut_off_midway_leave_their_connections_usable() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let registry = Arc::new(SchemaRegistry::core());
-    let options = SqliteOptions::new(dir.path().join("readers.db"))
-        .durability(Durability::Normal)
-        .readers(2);
-    let store = Arc::new(
-        SqliteStore::open_with(&options, registry.clone())
-            .await
-            .expect("open"),
-    );
+    let store = open_store(&dir, &registry, 2).await;
     let ctx = RequestContext::for_tenant("t");
     let users = registry.resource_type("User").expect("User");
     let groups = registry.resource_type("Group").expect("Group");
@@ -125,12 +134,7 @@ async fn reads_cut_off_midway_leave_their_connections_usable() {
 async fn a_page_and_its_total_come_from_one_snapshot() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let registry = Arc::new(SchemaRegistry::core());
-    let options = SqliteOptions::new(dir.path().join("snapshot.db")).durability(Durability::Normal);
-    let store = Arc::new(
-        SqliteStore::open_with(&options, registry.clone())
-            .await
-            .expect("open"),
-    );
+    let store = open_store(&dir, &registry, 4).await;
     let ctx = RequestContext::for_tenant("t");
     let users = registry.resource_type("User").expect("User");
     for i in 0..5 {
