@@ -1,4 +1,4 @@
-//! Opening the database: connection settings, the write and read pools, migrations.
+//! Opening the database: connection settings, the write pool and the read connections.
 //!
 //! SQLite allows one writer at a time. Every write of a store goes through a pool of exactly
 //! one connection, in a transaction that starts with `BEGIN IMMEDIATE`, which takes the

@@ -119,7 +119,7 @@
 //! the strength of one that is not durable with it. The one visible effect: when a batch's
 //! `COMMIT` fails, a write of that batch refused because of an earlier one in it (409
 //! `uniqueness` on a userName it claimed, 412 on a version it set) was refused over a write
-//! that did not happen; retrying it then succeeds. Reads on the read pool see only
+//! that did not happen; retrying it then succeeds. Reads on the read connections see only
 //! committed batches.
 //!
 //! # PATCH and group membership

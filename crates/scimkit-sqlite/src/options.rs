@@ -80,8 +80,9 @@ impl SqliteOptions {
         self
     }
 
-    /// How many connections serve reads in parallel (at least 1; builder style). Writes
-    /// always go through one connection.
+    /// How many connections serve reads in parallel (at least 1; builder style). A read runs
+    /// on the thread that polls it, so more readers than the threads polling reads do not
+    /// help. Writes always go through one connection.
     pub fn readers(mut self, readers: u32) -> SqliteOptions {
         self.readers = readers.max(1);
         self
