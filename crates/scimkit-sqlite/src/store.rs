@@ -14,7 +14,7 @@ use sqlx::{Row, SqliteConnection};
 use crate::connect::{self, Pools};
 use crate::error::{OpenError, backend};
 use crate::group_commit::{WriteTx, Writer};
-use crate::layout::{Derived, Layout, fingerprint};
+use crate::layout::{Derived, Layout, MemberAttr, fingerprint};
 use crate::options::SqliteOptions;
 use crate::token_cache::TokenCache;
 use crate::{members, migrate, unique};
@@ -74,6 +74,15 @@ struct Prepared {
 /// A resource's row by `id`: `pk, version, created, regular, body`.
 const FIND: &str = "SELECT pk, version, created, regular, body FROM resources \
                     WHERE tenant = ? AND resource_type = ? AND id = ?";
+
+/// The membership attribute of `layout` when `body` holds its placeholder (the values are
+/// in the `members` rows).
+fn placeholder<'l>(layout: &'l Layout, body: &Value) -> Option<&'l MemberAttr> {
+    layout
+        .members
+        .as_ref()
+        .filter(|attr| members::has_placeholder(body, attr))
+}
 
 pub(crate) fn parse_body(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text)
@@ -266,9 +275,7 @@ impl SqliteStore {
         pk: i64,
         mut body: Value,
     ) -> Result<Value, StoreError> {
-        if let Some(attr) = &layout.members
-            && members::has_placeholder(&body, attr)
-        {
+        if let Some(attr) = placeholder(layout, &body) {
             let items = members::load_on_reader(conn, pk)?;
             members::put(&mut body, attr, items);
         }
@@ -299,9 +306,7 @@ impl SqliteStore {
         pk: i64,
         mut body: Value,
     ) -> Result<Value, StoreError> {
-        if let Some(attr) = &layout.members
-            && members::has_placeholder(&body, attr)
-        {
+        if let Some(attr) = placeholder(layout, &body) {
             let items = members::load(conn, pk).await?;
             members::put(&mut body, attr, items);
         }

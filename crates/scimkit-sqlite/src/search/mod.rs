@@ -224,8 +224,7 @@ impl SqliteStore {
                 return Ok(None);
             }
             if let Some(pk) = row.get::<_, Option<i64>>(0).map_err(backend)? {
-                let body = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into));
-                page.push((pk, parse_body(body.map_err(backend)?)?));
+                page.push((pk, body_at(row, 1)?));
             }
         }
         drop(rows);
@@ -236,11 +235,8 @@ impl SqliteStore {
             // counts them all, also when `count` is 0).
             let mut count = Sql::lit("SELECT count(*) ");
             count.append(&Self::from(ctx, resource_type, &plan.condition));
-            let mut statement = count.prepare(conn).map_err(backend)?;
-            let mut rows = statement.raw_query();
-            let row = rows.next().map_err(backend)?;
-            let n: i64 = row.map_or(Ok(0), |r| r.get(0)).map_err(backend)?;
-            u64::try_from(n).unwrap_or(0)
+            let n: Option<i64> = count.first(conn).map_err(backend)?;
+            u64::try_from(n.unwrap_or(0)).unwrap_or(0)
         };
         page.drain(..skip(query).min(page.len()));
         // The one match a `count` of 0 still reads is not returned.
@@ -269,16 +265,7 @@ impl SqliteStore {
                 .read_snapshot(|conn| {
                     let mut check = Sql::lit("SELECT ");
                     check.append(&Self::irregular(ctx, resource_type));
-                    let irregular: bool = check
-                        .prepare(conn)
-                        .and_then(|mut statement| {
-                            let mut rows = statement.raw_query();
-                            match rows.next()? {
-                                Some(row) => row.get(0),
-                                None => Ok(false),
-                            }
-                        })
-                        .map_err(backend)?;
+                    let irregular = check.first::<bool>(conn).map_err(backend)? == Some(true);
                     let plan = self.plan(resource_type, query, irregular);
                     let mut select = Sql::lit("SELECT r.pk, r.body ");
                     select
@@ -358,10 +345,18 @@ fn fetch(conn: &rusqlite::Connection, select: &Sql) -> Result<Vec<(i64, Value)>,
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(backend)? {
         let pk: i64 = row.get(0).map_err(backend)?;
-        let body = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into));
-        out.push((pk, parse_body(body.map_err(backend)?)?));
+        out.push((pk, body_at(row, 1)?));
     }
     Ok(out)
+}
+
+/// The stored body in column `index` of `row`, parsed (read without copying the text).
+fn body_at(row: &rusqlite::Row<'_>, index: usize) -> Result<Value, StoreError> {
+    let text = row
+        .get_ref(index)
+        .and_then(|value| value.as_str().map_err(Into::into))
+        .map_err(backend)?;
+    parse_body(text)
 }
 
 /// Loads the membership values of the rows that hold the placeholder (and have not had

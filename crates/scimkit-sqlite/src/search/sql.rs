@@ -100,6 +100,17 @@ impl Sql {
         }
         Ok(statement)
     }
+
+    /// The first column of the first row this fragment returns on a read connection (a
+    /// `count(*)`, a flag); `None` when it returns no row.
+    pub(crate) fn first<T: rusqlite::types::FromSql>(
+        &self,
+        conn: &rusqlite::Connection,
+    ) -> rusqlite::Result<Option<T>> {
+        let mut statement = self.prepare(conn)?;
+        let mut rows = statement.raw_query();
+        rows.next()?.map(|row| row.get(0)).transpose()
+    }
 }
 
 #[cfg(test)]
