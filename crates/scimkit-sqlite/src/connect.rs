@@ -1,84 +1,113 @@
-//! Opening the database: connection settings, the write pool and the read connections.
+//! Opening the database: connection settings, the write connection and the read connections.
 //!
-//! SQLite allows one writer at a time. Every write of a store goes through a pool of exactly
-//! one connection, in a transaction that starts with `BEGIN IMMEDIATE`, which takes the
+//! SQLite allows one writer at a time. Every write of a store goes through its one write
+//! connection, in a transaction that starts with `BEGIN IMMEDIATE`, which takes the
 //! database's write lock at the start: writers of the same store queue in the store's
 //! writer (see `group_commit.rs`: they share transactions), writers of other stores or
-//! processes on the same file wait on the lock (up to the busy timeout), and no transaction
+//! processes on the same file wait for the lock (up to the busy timeout), and no transaction
 //! ever fails halfway because another one got the lock first. Reads use separate
-//! `query_only` connections (rusqlite, `readers.rs`); in WAL mode they never block the writer
-//! and see a consistent snapshot per statement or read transaction. A temporary store is the
-//! same on a file in a directory of its own.
+//! `query_only` connections (`readers.rs`); in WAL mode they never block the writer and see
+//! a consistent snapshot per statement or read transaction. A temporary store is the same on
+//! a file in a directory of its own.
+//!
+//! Both kinds are rusqlite connections whose statements run on the calling thread. The
+//! embedded migrations run through sqlx's migrator, on a connection opened for them alone
+//! and closed before the store starts (see `migrate.rs`).
 
+use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use rusqlite::{Connection, OpenFlags};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection as _};
 
 use crate::collation::{FOLD, fold_cmp};
 use crate::error::OpenError;
+use crate::migrate;
 use crate::options::{Durability, SqliteOptions};
 use crate::readers::Readers;
 
-/// The write pool and the read connections of a store.
+/// How many prepared statements the write connection keeps (rusqlite's statement cache).
+const STATEMENT_CACHE: usize = 64;
+
+/// The read connections of a store, and its temporary directory if it has one.
 #[derive(Clone, Debug)]
 pub(crate) struct Pools {
-    pub(crate) writer: SqlitePool,
     pub(crate) reader: Arc<Readers>,
     /// The directory of a temporary store, removed when the last clone is dropped.
     _temporary: Option<Arc<tempfile::TempDir>>,
 }
 
-fn base(options: SqliteConnectOptions, durability: Durability) -> SqliteConnectOptions {
-    let synchronous = match durability {
-        Durability::Full => SqliteSynchronous::Full,
-        Durability::Normal => SqliteSynchronous::Normal,
-    };
-    options
-        .foreign_keys(true)
-        .synchronous(synchronous)
-        .collation(FOLD, fold_cmp)
+/// A store's database, opened and migrated: its write connection and read connections.
+pub(crate) struct Opened {
+    pub(crate) writer: Connection,
+    pub(crate) pools: Pools,
 }
 
-/// Opens the write pool (WAL journal, the chosen `synchronous`, busy timeout) and the read
-/// connections of the file.
-pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Pools, OpenError> {
-    let connect = base(
-        SqliteConnectOptions::new()
-            .filename(&options.path)
-            .create_if_missing(true),
-        options.durability,
-    )
-    .journal_mode(SqliteJournalMode::Wal)
-    .busy_timeout(options.busy_timeout);
-    // A local file's connections do not go stale: no ping before each use (one round trip
-    // to the connection's worker thread saved per call).
-    let writer = SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .test_before_acquire(false)
-        .acquire_timeout(options.busy_timeout)
-        .connect_with(connect)
+/// Creates the file if missing, switches it to WAL and applies the embedded migrations, on
+/// a connection of its own, closed afterwards.
+async fn create_and_migrate(options: &SqliteOptions) -> Result<(), OpenError> {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&options.path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(options.busy_timeout)
+        .connect()
         .await
         .map_err(OpenError::Connect)?;
-    // After the writer: the file exists and is in WAL mode.
+    let migrated = migrate::run(&mut conn).await;
+    conn.close().await.map_err(OpenError::Connect)?;
+    migrated
+}
+
+/// The write connection: foreign keys on, the chosen `synchronous`, the busy timeout, the
+/// `scim_fold` collation.
+fn connect_writer(
+    path: &Path,
+    durability: Durability,
+    busy_timeout: Duration,
+) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(busy_timeout)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
+    conn.create_collation(FOLD, fold_cmp)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// Opens (creating and migrating) the file, its write connection and its read connections.
+pub(crate) async fn open_file(options: &SqliteOptions) -> Result<Opened, OpenError> {
+    create_and_migrate(options).await?;
+    let writer = connect_writer(&options.path, options.durability, options.busy_timeout)
+        .map_err(OpenError::Write)?;
     let reader = Readers::open(&options.path, options.busy_timeout, options.readers)
         .map_err(OpenError::Read)?;
-    Ok(Pools {
+    Ok(Opened {
         writer,
-        reader: Arc::new(reader),
-        _temporary: None,
+        pools: Pools {
+            reader: Arc::new(reader),
+            _temporary: None,
+        },
     })
 }
 
 /// Opens a store's database in a new temporary directory, removed with the store.
-pub(crate) async fn open_temporary() -> Result<Pools, OpenError> {
+pub(crate) async fn open_temporary() -> Result<(Opened, SqliteOptions), OpenError> {
     let dir = tempfile::Builder::new()
         .prefix("scimkit-sqlite-")
         .tempdir()
         .map_err(OpenError::Temporary)?;
     let options = SqliteOptions::new(dir.path().join("store.db")).durability(Durability::Normal);
-    let mut pools = open_file(&options).await?;
-    pools._temporary = Some(Arc::new(dir));
-    Ok(pools)
+    let mut opened = open_file(&options).await?;
+    opened.pools._temporary = Some(Arc::new(dir));
+    Ok((opened, options))
 }

@@ -7,10 +7,13 @@ use scimkit_provision::StoreError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError {
-    /// The database could not be opened or configured (missing directory, not a database,
-    /// locked beyond the busy timeout, ...).
+    /// The database could not be created, opened or switched to WAL for its migrations
+    /// (missing directory, not a database, locked beyond the busy timeout, ...).
     #[error("cannot open the SQLite database: {0}")]
     Connect(#[source] sqlx::Error),
+    /// The write connection could not be opened or configured.
+    #[error("cannot open the write connection to the SQLite database: {0}")]
+    Write(#[source] rusqlite::Error),
     /// A read connection could not be opened or configured.
     #[error("cannot open a read connection to the SQLite database: {0}")]
     Read(#[source] rusqlite::Error),
@@ -38,7 +41,7 @@ pub enum OpenError {
     Reindex(#[source] StoreError),
 }
 
-/// A database failure (sqlx's or rusqlite's) as a [`StoreError::Backend`].
+/// A database failure as a [`StoreError::Backend`].
 pub(crate) fn backend(err: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(err.to_string())
 }

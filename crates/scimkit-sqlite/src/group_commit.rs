@@ -1,98 +1,98 @@
 //! Group commit: concurrent writes of a store share one SQLite transaction, so one `COMMIT`
 //! (one fsync with [`Durability::Full`](crate::Durability::Full)) acknowledges many writes.
 //!
-//! - The first writer to find no open batch takes a connection from the write pool and runs
-//!   `BEGIN IMMEDIATE`; the batch holds that connection (and the database's write lock)
-//!   until its `COMMIT` or `ROLLBACK`, then gives it back to the pool.
-//! - Each write runs inside its own `SAVEPOINT` while holding the store's writer mutex
-//!   (FIFO: [`tokio::sync::Mutex`]). A write that succeeds `RELEASE`s its savepoint; a write
-//!   that fails (or whose future is dropped) is rolled back to its savepoint (`ROLLBACK TO`
-//!   then `RELEASE`) before anyone else uses the connection, so it leaves nothing in the batch;
-//!   its error is returned at once.
-//! - A successful writer then lets go of the mutex, yields, and queues for it again: the
-//!   writers already queued write first, into the same batch. When its turn comes and its
-//!   batch is still open, it commits the batch; whoever commits publishes the outcome to
-//!   every writer of the batch ([`tokio::sync::watch`]), and each returns only then. Writers
-//!   arriving during the `COMMIT` queue on the mutex and form the next batch.
-//! - A failed `COMMIT` (disk full, I/O error) is rolled back and fails every write of the
-//!   batch: none of them is acknowledged.
+//! The store has one write connection (rusqlite). A write is a closure that runs its
+//! statements on it synchronously, on the thread that polls the write, while it holds the
+//! writers' lock ([`tokio::sync::Mutex`], FIFO):
 //!
-//! Cancellation (a request future dropped mid-write: client gone, a request timeout): the
-//! savepoint a dropped write may have left open is tracked and rolled back before the next
-//! use of the connection; any writer of a batch can commit it, and when the last one is
-//! dropped a task on the runtime commits what the batch holds (complete writes only), so no
-//! batch keeps the connection and the write lock. The commit itself runs in a spawned task:
-//! dropping the writer that started it cannot interrupt it, and the outcome still reaches
-//! everyone waiting.
+//! - The first writer to find no open batch runs `BEGIN IMMEDIATE`, which takes the
+//!   database's write lock. It is tried without waiting; when another connection (another
+//!   store, another process) holds the lock, the writer sleeps and tries again, asynchronously,
+//!   up to the busy timeout, so no runtime thread blocks on the lock and a writer dropped
+//!   meanwhile has opened nothing.
+//! - Each write runs inside its own `SAVEPOINT`. A write that succeeds `RELEASE`s it; one
+//!   that fails (or panics) is rolled back to it (`ROLLBACK TO`, then `RELEASE`) before the
+//!   lock is let go, so it leaves nothing in the batch; its error is returned at once. There
+//!   is no await between `SAVEPOINT` and `RELEASE`: a write cannot be cut off halfway.
+//! - A successful writer then lets go of the lock, yields, and queues for it again: the
+//!   writers already queued write first, into the same batch. When its turn comes and its
+//!   batch is still open, it commits the batch; whoever commits publishes the outcome to every
+//!   writer of the batch ([`tokio::sync::watch`]), and each returns only then. Writers
+//!   arriving during the `COMMIT` queue on the lock and form the next batch.
+//! - The `COMMIT` (the fsync) runs on the blocking pool ([`tokio::task::spawn_blocking`]),
+//!   from a task that holds the writers' lock: dropping the writer that started it cannot
+//!   interrupt it, and the outcome still reaches everyone waiting. A failed `COMMIT` (disk
+//!   full, I/O error) is rolled back and fails every write of the batch: none of them is
+//!   acknowledged.
+//! - A writer dropped while it waits for its batch (client gone, a request timeout) leaves a
+//!   complete write in the batch; when the last writer of a batch is gone, a task commits
+//!   it, so no batch keeps the write lock.
 //!
 //! Reads inside a write (the version check, uniqueness) see the earlier writes of the same
 //! batch before they are committed. That is sound: the batch commits or fails as one, so no
 //! write is acknowledged on the strength of a write that is not durable with it.
+//!
+//! Why not an async driver: sqlx runs each connection's statements on a worker thread of
+//! its own, so every statement costs two thread hand-offs, more than the statement itself
+//! (measured with the load bench, `benches/load`; see the crate docs).
 
-use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdGuard, PoisonError};
+use std::time::{Duration, Instant};
 
+use rusqlite::{Connection, ErrorCode};
 use scimkit_provision::StoreError;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
-use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, watch};
+use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 use crate::error::backend;
 
 /// How a batch ended: `Ok` once its `COMMIT` returned, else why it was rolled back.
 type Outcome = Result<(), String>;
 
-/// The write path of a store: the write pool and the batch being filled, if any.
+/// The write path of a store: its write connection and the batch being filled, if any.
+/// Cheap to clone (shared).
+#[derive(Clone)]
 pub(crate) struct Writer {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    pool: SqlitePool,
-    /// Group commit on; off, every batch holds exactly one write.
-    group: bool,
-    /// Held from the start of a write to its commit when group commit is off.
-    exclusive: Mutex<()>,
-    state: Mutex<State>,
-    /// Where the writes that left without finishing stood (for the tests' assertions).
-    #[cfg(test)]
-    left: std::sync::Mutex<Vec<Left>>,
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("group", &self.inner.group)
+            .finish_non_exhaustive()
+    }
 }
 
-/// Where a write stood when it left without its outcome.
+struct Inner {
+    /// The write connection. Used by the holder of `state`'s lock, or by the commit it
+    /// started on the blocking pool (which holds that lock meanwhile).
+    conn: StdMutex<Connection>,
+    /// How long `BEGIN IMMEDIATE` waits for another connection's write lock.
+    busy_timeout: Duration,
+    /// Group commit on; off, every batch holds exactly one write.
+    group: bool,
+    state: Arc<Mutex<State>>,
+    /// Writes that left their batch without its outcome (for the tests' assertions).
+    #[cfg(test)]
+    left: StdMutex<Vec<Left>>,
+}
+
+/// Where a write stood when it left its batch without the batch's outcome.
 #[cfg(test)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Left {
-    /// Holding the connection, its savepoint in this phase.
-    Writing(Option<Phase>),
-    /// Released, waiting for the batch.
+pub(crate) enum Left {
+    /// It failed (or panicked): rolled back to its savepoint.
+    Failed,
+    /// Dropped while waiting for its batch: its write stays in the batch.
     Waiting,
 }
 
 #[derive(Default)]
 struct State {
-    open: Option<Open>,
+    open: Option<Arc<Batch>>,
     next_batch: u64,
-}
-
-/// A batch whose transaction is open on the write connection.
-struct Open {
-    tx: Transaction<'static, Sqlite>,
-    batch: Arc<Batch>,
-    /// The savepoint of a write that did not finish (failed or dropped), to be settled
-    /// before the connection is used again.
-    pending: Option<Phase>,
-}
-
-/// How far the write that left a savepoint got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// `SAVEPOINT` sent, maybe not run; nothing written under it.
-    Opening,
-    /// Inside the savepoint: some of the write's statements may have run.
-    Open,
-    /// `RELEASE` sent, maybe run: the write is complete either way.
-    Releasing,
+    closed: bool,
 }
 
 /// What the writers of one batch share.
@@ -105,247 +105,295 @@ struct Batch {
     members: AtomicUsize,
 }
 
+const BEGIN: &str = "BEGIN IMMEDIATE";
 const SAVEPOINT: &str = "SAVEPOINT scimkit_write";
 const RELEASE: &str = "RELEASE SAVEPOINT scimkit_write";
 const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT scimkit_write";
 
+/// Why a write did not go into its batch.
+enum Failed {
+    /// The write failed and was rolled back to its savepoint: the batch is intact.
+    Refused(StoreError),
+    /// The write failed and the transaction can no longer be trusted (the rollback to its
+    /// savepoint failed, or SQLite rolled the whole transaction back): every write of the
+    /// batch fails, for this reason.
+    Broken(StoreError, String),
+}
+
 impl Writer {
-    /// The write path over `pool` (one connection for a file, the store's only connection in
-    /// memory); `group` turns group commit on.
-    pub(crate) fn new(pool: SqlitePool, group: bool) -> Writer {
+    /// The write path over `conn` (the store's write connection, already configured);
+    /// `group` turns group commit on.
+    pub(crate) fn new(conn: Connection, busy_timeout: Duration, group: bool) -> Writer {
         Writer {
             inner: Arc::new(Inner {
-                pool,
+                conn: StdMutex::new(conn),
+                busy_timeout,
                 group,
-                exclusive: Mutex::new(()),
-                state: Mutex::new(State::default()),
+                state: Arc::default(),
                 #[cfg(test)]
-                left: std::sync::Mutex::default(),
+                left: StdMutex::default(),
             }),
         }
     }
 
-    /// Starts one write: joins the open batch (or opens one with `BEGIN IMMEDIATE`) and
-    /// opens the write's savepoint. The returned [`WriteTx`] is the connection, held
-    /// exclusively until [`WriteTx::commit`] or drop (which rolls the write back).
+    /// Runs `write` on the write connection inside its own savepoint, in the open batch
+    /// (or one it opens with `BEGIN IMMEDIATE`), and returns its value once the batch
+    /// holding it committed: the write is then as durable as the store's
+    /// [`Durability`](crate::Durability) makes a commit. `write` runs synchronously on this
+    /// thread; it sees the earlier writes of its batch.
     ///
     /// # Errors
-    /// [`StoreError::Backend`] when the batch cannot be opened (the database lock was not
-    /// granted within the busy timeout, I/O) or the savepoint fails.
-    pub(crate) async fn begin(&self) -> Result<WriteTx<'_>, StoreError> {
-        let exclusive = if self.inner.group {
-            None
-        } else {
-            Some(self.inner.exclusive.lock().await)
-        };
-        let mut state = self.inner.state.lock().await;
-        let broken = match &mut state.open {
-            Some(open) => settle(open).await.err(),
-            None => None,
-        };
-        if let Some(broken) = broken {
-            // The transaction is no longer what its writers wrote: fail them all.
-            self.inner.end(&mut state, Some(broken)).await;
+    /// What `write` returns (the write is then rolled back to its savepoint, and nothing of
+    /// it stays); [`StoreError::Backend`] when the batch cannot be opened (the database lock
+    /// was not granted within the busy timeout, I/O), the store is closed, or the batch
+    /// failed to commit (every write of the batch then fails; none is stored).
+    pub(crate) async fn write<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let inner = &self.inner;
+        let mut state = inner.state.clone().lock_owned().await;
+        if state.closed {
+            return Err(StoreError::Backend("the store is closed".into()));
+        }
+        if state.open.is_some() && inner.conn().is_autocommit() {
+            // SQLite ended the transaction on its own (after an I/O error, say): what the
+            // batch's writers wrote is gone, so none of them may be acknowledged.
+            inner
+                .end(state, Some("SQLite rolled the transaction back".into()))
+                .await;
+            state = inner.state.clone().lock_owned().await;
         }
         if state.open.is_none() {
-            let tx = self
-                .inner
-                .pool
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map_err(backend)?;
-            state.next_batch += 1;
-            state.open = Some(Open {
-                tx,
-                batch: Arc::new(Batch {
-                    id: state.next_batch,
-                    outcome: watch::Sender::new(None),
-                    members: AtomicUsize::new(0),
-                }),
-                pending: None,
-            });
+            inner.begin(&mut state).await?;
         }
-        let mut open = MutexGuard::try_map(state, |state| state.open.as_mut())
-            .map_err(|_| StoreError::Backend("no open write transaction".into()))?;
-        open.batch.members.fetch_add(1, Ordering::AcqRel);
-        open.pending = Some(Phase::Opening);
-        let batch = open.batch.clone();
-        let mut tx = WriteTx {
-            inner: &self.inner,
-            open,
+        let batch = state
+            .open
+            .clone()
+            .ok_or_else(|| StoreError::Backend("no open write transaction".into()))?;
+        batch.members.fetch_add(1, Ordering::AcqRel);
+        let mut member = Member {
+            inner: inner.clone(),
             batch,
-            exclusive,
-            joined: true,
+            waiting: false,
+            settled: false,
         };
-        sqlx::query(SAVEPOINT)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.open.pending = Some(Phase::Open);
-        Ok(tx)
-    }
-
-    /// Commits the open batch, if any, and waits for it (used when closing the store).
-    pub(crate) async fn flush(&self) {
-        let mut state = self.inner.state.lock().await;
-        self.inner.end(&mut state, None).await;
-    }
-}
-
-/// Settles the savepoint a write left behind: a write that may have written is rolled back
-/// (`ROLLBACK TO`, which must succeed), then the savepoint, if present, is released.
-///
-/// # Errors
-/// Why the transaction can no longer be trusted (the rollback of a half-done write failed,
-/// e.g. because SQLite rolled the whole transaction back after an I/O error).
-async fn settle(open: &mut Open) -> Result<(), String> {
-    while let Some(phase) = open.pending {
-        match phase {
-            Phase::Open => {
-                sqlx::query(ROLLBACK_TO)
-                    .execute(&mut *open.tx)
-                    .await
-                    .map_err(|e| format!("cannot roll back a failed write: {e}"))?;
-                open.pending = Some(Phase::Opening);
+        match inner.run(write) {
+            Ok(value) => {
+                member.waiting = true;
+                if inner.group {
+                    drop(state);
+                    // Writers about to queue get there before this one asks for its turn.
+                    tokio::task::yield_now().await;
+                } else {
+                    inner.end(state, None).await;
+                }
+                member.wait().await?;
+                Ok(value)
             }
-            Phase::Releasing => {
-                // Fails only when the RELEASE ran: the write is complete and stays.
-                let _ = sqlx::query(ROLLBACK_TO).execute(&mut *open.tx).await;
-                open.pending = Some(Phase::Opening);
+            Err(Failed::Refused(error)) => {
+                if !inner.group {
+                    // The batch holds nothing: end it now rather than in a task.
+                    member.settled = true;
+                    member.batch.members.fetch_sub(1, Ordering::AcqRel);
+                    inner.end(state, None).await;
+                }
+                // Else dropping `member` leaves the batch (a task ends it if it was the last).
+                Err(error)
             }
-            Phase::Opening => {
-                // Fails only when there is no such savepoint (never opened, or released).
-                let _ = sqlx::query(RELEASE).execute(&mut *open.tx).await;
-                open.pending = None;
+            Err(Failed::Broken(error, why)) => {
+                inner.end(state, Some(why)).await;
+                member.settled = true;
+                member.batch.members.fetch_sub(1, Ordering::AcqRel);
+                Err(error)
             }
         }
     }
-    Ok(())
+
+    /// Commits the open batch, if any, and waits for it; later writes fail (closing the
+    /// store).
+    pub(crate) async fn close(&self) {
+        let mut state = self.inner.state.clone().lock_owned().await;
+        state.closed = true;
+        self.inner.end(state, None).await;
+    }
+
+    /// Runs `f` on the write connection outside any batch (opening the store: migrations
+    /// done, no writer yet).
+    pub(crate) fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        f(&self.inner.conn())
+    }
 }
 
 impl Inner {
+    fn conn(&self) -> StdGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Opens a batch: `BEGIN IMMEDIATE`, tried at once and, while another connection holds
+    /// the write lock, again after growing sleeps until the busy timeout.
+    async fn begin(&self, state: &mut State) -> Result<(), StoreError> {
+        let deadline = Instant::now() + self.busy_timeout;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.try_begin() {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(pause.min(deadline - Instant::now())).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        state.next_batch += 1;
+        state.open = Some(Arc::new(Batch {
+            id: state.next_batch,
+            outcome: watch::Sender::new(None),
+            members: AtomicUsize::new(0),
+        }));
+        Ok(())
+    }
+
+    /// One `BEGIN IMMEDIATE` that does not wait for the lock (SQLite's busy handler off).
+    fn try_begin(&self) -> rusqlite::Result<()> {
+        let conn = self.conn();
+        conn.busy_timeout(Duration::ZERO)?;
+        let begun = conn.execute_batch(BEGIN);
+        let restored = conn.busy_timeout(self.busy_timeout);
+        begun.and(restored)
+    }
+
+    /// Runs one write inside its savepoint (see [`Writer::write`]).
+    fn run<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, Failed> {
+        let conn = self.conn();
+        conn.execute_batch(SAVEPOINT)
+            .map_err(|e| Failed::Refused(backend(e)))?;
+        let mut savepoint = Savepoint {
+            conn: &conn,
+            open: true,
+        };
+        let done = write(&conn).and_then(|value| {
+            conn.execute_batch(RELEASE).map_err(backend)?;
+            Ok(value)
+        });
+        match done {
+            Ok(value) => {
+                savepoint.open = false;
+                Ok(value)
+            }
+            Err(error) => match savepoint.roll_back() {
+                Ok(()) => Err(Failed::Refused(error)),
+                Err(why) => Err(Failed::Broken(error, why)),
+            },
+        }
+    }
+
     /// Ends the open batch: commits it (or rolls it back when `failure` says why it must
-    /// fail) and publishes the outcome to its writers. The work runs in a spawned task, so
-    /// that dropping the caller cannot leave it half done; the caller waits for it.
-    async fn end(&self, state: &mut State, failure: Option<String>) {
-        let Some(open) = state.open.take() else {
+    /// fail) and publishes the outcome to its writers. The work runs on the blocking pool,
+    /// from a task that holds the writers' lock until it is done, so that dropping the caller
+    /// cannot leave it half done; the caller waits for it.
+    async fn end(self: &Arc<Self>, mut state: OwnedMutexGuard<State>, failure: Option<String>) {
+        let Some(batch) = state.open.take() else {
             return;
         };
-        let finish = async move {
-            let mut open = open;
-            let failure = match failure {
-                Some(failure) => Some(failure),
-                None => settle(&mut open).await.err(),
-            };
-            let outcome = match failure {
-                Some(failure) => {
-                    // Even when the ROLLBACK fails the transaction ends: sqlx rolls back
-                    // a transaction dropped open before the connection is used again.
-                    let _ = open.tx.rollback().await;
-                    Err(failure)
-                }
-                None => open.tx.commit().await.map_err(|e| e.to_string()),
-            };
-            open.batch.outcome.send_replace(Some(outcome));
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Not on a tokio runtime: commit on this thread.
+            batch.outcome.send_replace(Some(self.finish(failure)));
+            return;
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let _ = runtime.spawn(finish).await;
-            }
-            Err(_) => finish.await,
+        let inner = self.clone();
+        let finish = async move {
+            let outcome = match tokio::task::spawn_blocking(move || inner.finish(failure)).await {
+                Ok(outcome) => outcome,
+                Err(e) => Err(format!("the commit did not finish: {e}")),
+            };
+            batch.outcome.send_replace(Some(outcome));
+            drop(state);
+        };
+        let _ = runtime.spawn(finish).await;
+    }
+
+    /// `COMMIT` (or, with a `failure`, `ROLLBACK`) on this thread.
+    fn finish(&self, failure: Option<String>) -> Outcome {
+        let conn = self.conn();
+        if let Some(failure) = failure {
+            // Fails only when SQLite already ended the transaction.
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(failure);
         }
+        if conn.is_autocommit() {
+            return Err("SQLite rolled the transaction back".into());
+        }
+        conn.execute_batch("COMMIT").map_err(|e| {
+            // A COMMIT that failed (a deferred constraint, I/O) may leave the transaction
+            // open: end it, so the next batch starts clean.
+            let _ = conn.execute_batch("ROLLBACK");
+            e.to_string()
+        })
     }
 }
 
-/// One write in progress: the write connection (through `Deref` / `DerefMut`) inside the
-/// write's savepoint, held exclusively. [`commit`](Self::commit) acknowledges it; dropping
-/// it (an error returned with `?`, a cancelled future) rolls the write back before the
-/// connection is used again.
-pub(crate) struct WriteTx<'a> {
-    inner: &'a Arc<Inner>,
-    open: MappedMutexGuard<'a, Open>,
-    batch: Arc<Batch>,
-    exclusive: Option<MutexGuard<'a, ()>>,
-    /// Counted in `batch.members` (until committed or dropped).
-    joined: bool,
+fn is_busy(error: &rusqlite::Error) -> bool {
+    error
+        .sqlite_error_code()
+        .is_some_and(|code| matches!(code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
-impl Deref for WriteTx<'_> {
-    type Target = SqliteConnection;
-
-    fn deref(&self) -> &SqliteConnection {
-        &self.open.tx
-    }
+/// The savepoint of the write running: rolled back when dropped open (the write panicked).
+struct Savepoint<'c> {
+    conn: &'c Connection,
+    open: bool,
 }
 
-impl DerefMut for WriteTx<'_> {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.open.tx
-    }
-}
-
-impl WriteTx<'_> {
-    /// Ends the write: releases its savepoint, then waits until the batch holding it is
-    /// committed (by this writer or another one of the batch). Returns once the `COMMIT`
-    /// returned: the write is then as durable as the store's
-    /// [`Durability`](crate::Durability) makes a commit.
+impl Savepoint<'_> {
+    /// `ROLLBACK TO` then `RELEASE`.
     ///
     /// # Errors
-    /// [`StoreError::Backend`] when the savepoint cannot be released or the batch failed to
-    /// commit (every write of the batch then fails; none is stored).
-    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
-        self.open.pending = Some(Phase::Releasing);
-        sqlx::query(RELEASE)
-            .execute(&mut *self)
-            .await
-            .map_err(backend)?;
-        self.open.pending = None;
-        // From here the write belongs to the batch: the waiter counts it.
-        self.joined = false;
-        let mut waiter = Waiter {
-            inner: self.inner.clone(),
-            batch: self.batch.clone(),
-            settled: false,
-        };
-        let exclusive = self.exclusive.take();
-        drop(self);
-        let outcome = waiter.wait(exclusive.is_none()).await;
-        drop(exclusive);
-        outcome
+    /// Why the transaction can no longer be trusted: the rollback failed (e.g. SQLite rolled
+    /// the whole transaction back after an I/O error, and the savepoint is gone with it).
+    fn roll_back(&mut self) -> Result<(), String> {
+        self.open = false;
+        self.conn
+            .execute_batch(ROLLBACK_TO)
+            .map_err(|e| format!("cannot roll back a failed write: {e}"))?;
+        self.conn
+            .execute_batch(RELEASE)
+            .map_err(|e| format!("cannot release a rolled-back write: {e}"))
     }
 }
 
-impl Drop for WriteTx<'_> {
+impl Drop for Savepoint<'_> {
     fn drop(&mut self) {
-        if self.joined {
-            #[cfg(test)]
-            if let Ok(mut left) = self.inner.left.lock() {
-                left.push(Left::Writing(self.open.pending));
-            }
-            // The savepoint stays pending (settled by the next user of the connection).
-            leave(self.inner, &self.batch);
+        if self.open {
+            // A write that panicked. If this fails too, the next write finds the connection
+            // outside a transaction, or inside the savepoint, and the batch fails.
+            let _ = self.roll_back();
         }
     }
 }
 
-/// A writer whose write is in the batch, waiting for the batch's outcome.
-struct Waiter {
+/// A writer of a batch, from joining it until it holds the batch's outcome.
+struct Member {
     inner: Arc<Inner>,
     batch: Arc<Batch>,
-    /// The outcome is known (or the batch was committed by this waiter).
+    /// Its write is in the batch (released), waiting for the outcome.
+    waiting: bool,
+    /// The outcome is known (or the writer left the count already).
     settled: bool,
 }
 
-impl Waiter {
-    async fn wait(&mut self, yield_first: bool) -> Result<(), StoreError> {
+impl Member {
+    /// Waits for the batch's outcome, committing the batch when the writers' lock comes to
+    /// this writer while the batch is still open.
+    async fn wait(&mut self) -> Result<(), StoreError> {
         let mut outcome = self.batch.outcome.subscribe();
-        if yield_first {
-            // Writers about to queue get there before this one asks for its turn.
-            tokio::task::yield_now().await;
-        }
         loop {
             if let Some(result) = outcome.borrow_and_update().clone() {
                 self.settled = true;
+                self.batch.members.fetch_sub(1, Ordering::AcqRel);
                 return result.map_err(|e| {
                     StoreError::Backend(format!(
                         "the transaction holding this write was not committed: {e}"
@@ -355,11 +403,12 @@ impl Waiter {
             tokio::select! {
                 biased;
                 _ = outcome.changed() => {}
-                mut state = self.inner.state.lock() => {
-                    if state.open.as_ref().is_some_and(|open| open.batch.id == self.batch.id) {
-                        self.inner.end(&mut state, None).await;
+                state = self.inner.state.clone().lock_owned() => {
+                    if state.open.as_ref().is_some_and(|open| open.id == self.batch.id) {
+                        self.inner.end(state, None).await;
                     } else if outcome.borrow().is_none() {
                         self.settled = true;
+                        self.batch.members.fetch_sub(1, Ordering::AcqRel);
                         return Err(StoreError::Backend(
                             "the transaction holding this write ended without an outcome".into(),
                         ));
@@ -370,36 +419,35 @@ impl Waiter {
     }
 }
 
-impl Drop for Waiter {
+impl Drop for Member {
+    /// A writer leaves its batch without its outcome (failed, panicked, or dropped while
+    /// waiting): when it was the last one that could commit the batch, a task commits what
+    /// the batch holds, so the batch does not keep the write lock until the next write comes.
     fn drop(&mut self) {
         if self.settled {
-            self.batch.members.fetch_sub(1, Ordering::AcqRel);
-        } else {
-            #[cfg(test)]
-            if let Ok(mut left) = self.inner.left.lock() {
-                left.push(Left::Waiting);
-            }
-            leave(&self.inner, &self.batch);
+            return;
         }
-    }
-}
-
-/// A writer leaves its batch without its outcome (failed, or dropped): when it was the last
-/// one that could commit the batch, a task commits what the batch holds, so the batch does
-/// not keep the connection and the write lock until the next write comes.
-fn leave(inner: &Arc<Inner>, batch: &Arc<Batch>) {
-    let last = batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
-    if !last || batch.outcome.borrow().is_some() {
-        return;
-    }
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        let (inner, id) = (inner.clone(), batch.id);
-        runtime.spawn(async move {
-            let mut state = inner.state.lock().await;
-            if state.open.as_ref().is_some_and(|open| open.batch.id == id) {
-                inner.end(&mut state, None).await;
-            }
-        });
+        #[cfg(test)]
+        if let Ok(mut left) = self.inner.left.lock() {
+            left.push(if self.waiting {
+                Left::Waiting
+            } else {
+                Left::Failed
+            });
+        }
+        let last = self.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+        if !last || self.batch.outcome.borrow().is_some() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (inner, id) = (self.inner.clone(), self.batch.id);
+            runtime.spawn(async move {
+                let state = inner.state.clone().lock_owned().await;
+                if state.open.as_ref().is_some_and(|open| open.id == id) {
+                    inner.end(state, None).await;
+                }
+            });
+        }
     }
 }
 

@@ -9,9 +9,9 @@
 
 use std::collections::HashMap;
 
+use rusqlite::Connection;
 use scimkit_provision::{StoreError, normalise_unique};
 use serde_json::Value;
-use sqlx::{Row, SqliteConnection};
 
 use crate::error::backend;
 use crate::layout::MemberAttr;
@@ -45,8 +45,8 @@ pub(crate) fn key_of(item: &Value, attr: &MemberAttr) -> Option<String> {
 }
 
 /// Appends `items` to the rows of resource `pk`, numbered from `first_seq`, in one statement.
-pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+pub(crate) fn insert(
+    conn: &Connection,
     pk: i64,
     first_seq: i64,
     items: &[Value],
@@ -62,15 +62,11 @@ pub(crate) async fn insert(
             Value::Array(vec![key, Value::String(item.to_string())])
         })
         .collect();
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO members (resource_pk, seq, value_key, item) \
          SELECT ?, ? + j.key, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j",
     )
-    .bind(pk)
-    .bind(first_seq)
-    .bind(Value::Array(rows).to_string())
-    .execute(conn)
-    .await
+    .and_then(|mut insert| insert.execute((pk, first_seq, Value::Array(rows).to_string())))
     .map_err(backend)?;
     Ok(())
 }
@@ -84,20 +80,7 @@ fn parse_list(concatenated: Option<String>) -> Result<Vec<Value>, StoreError> {
 }
 
 /// Every value of resource `pk`, in order (one row from SQLite: the items joined).
-pub(crate) async fn load(conn: &mut SqliteConnection, pk: i64) -> Result<Vec<Value>, StoreError> {
-    let joined: Option<String> = sqlx::query_scalar(LOAD)
-        .bind(pk)
-        .fetch_one(conn)
-        .await
-        .map_err(backend)?;
-    parse_list(joined)
-}
-
-/// [`load`] on a read connection.
-pub(crate) fn load_on_reader(
-    conn: &rusqlite::Connection,
-    pk: i64,
-) -> Result<Vec<Value>, StoreError> {
+pub(crate) fn load(conn: &Connection, pk: i64) -> Result<Vec<Value>, StoreError> {
     let joined: Option<String> = conn
         .prepare_cached(LOAD)
         .and_then(|mut statement| statement.query_row([pk], |row| row.get(0)))
@@ -133,55 +116,58 @@ fn keys_json(keys: &[String]) -> String {
 
 /// The values of resource `pk` whose `value_key` is one of `keys`, in order (k index
 /// lookups, whatever the number of rows).
-pub(crate) async fn load_keys(
-    conn: &mut SqliteConnection,
+pub(crate) fn load_keys(
+    conn: &Connection,
     pk: i64,
     keys: &[String],
 ) -> Result<Vec<Value>, StoreError> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let joined: Option<String> = sqlx::query_scalar(LOAD_KEYS)
-        .bind(pk)
-        .bind(keys_json(keys))
-        .fetch_one(conn)
-        .await
+    let joined: Option<String> = conn
+        .prepare_cached(LOAD_KEYS)
+        .and_then(|mut statement| statement.query_row((pk, keys_json(keys)), |row| row.get(0)))
         .map_err(backend)?;
     parse_list(joined)
 }
 
+/// The first column of every row `sql` gives for `params`.
+pub(crate) fn column<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>, StoreError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut statement| {
+            statement
+                .query_map(params, |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<T>>>()
+        })
+        .map_err(backend)
+}
+
 /// Which of `keys` resource `pk` has a row for (k index lookups).
-pub(crate) async fn present_keys(
-    conn: &mut SqliteConnection,
+pub(crate) fn present_keys(
+    conn: &Connection,
     pk: i64,
     keys: &[String],
 ) -> Result<Vec<String>, StoreError> {
-    sqlx::query_scalar(PRESENT_KEYS)
-        .bind(pk)
-        .bind(keys_json(keys))
-        .fetch_all(conn)
-        .await
-        .map_err(backend)
+    column(conn, PRESENT_KEYS, (pk, keys_json(keys)))
 }
 
 /// Deletes the rows of resource `pk` whose `value_key` is one of `keys`; returns their
 /// JSON text (k index lookups).
-pub(crate) async fn delete_keys(
-    conn: &mut SqliteConnection,
+pub(crate) fn delete_keys(
+    conn: &Connection,
     pk: i64,
     keys: &[String],
 ) -> Result<Vec<String>, StoreError> {
-    sqlx::query_scalar(DELETE_KEYS)
-        .bind(pk)
-        .bind(keys_json(keys))
-        .fetch_all(conn)
-        .await
-        .map_err(backend)
+    column(conn, DELETE_KEYS, (pk, keys_json(keys)))
 }
 
 /// The values of several resources at once, by `pk` (absent: no rows), on a read connection.
 pub(crate) fn load_many(
-    conn: &rusqlite::Connection,
+    conn: &Connection,
     pks: &[i64],
 ) -> Result<HashMap<i64, Vec<Value>>, StoreError> {
     if pks.is_empty() {
@@ -206,21 +192,14 @@ pub(crate) fn load_many(
 }
 
 /// Deletes the rows with these `seq`s.
-pub(crate) async fn delete_seqs(
-    conn: &mut SqliteConnection,
-    pk: i64,
-    seqs: &[i64],
-) -> Result<(), StoreError> {
+pub(crate) fn delete_seqs(conn: &Connection, pk: i64, seqs: &[i64]) -> Result<(), StoreError> {
     if seqs.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    conn.prepare_cached(
         "DELETE FROM members WHERE resource_pk = ? AND seq IN (SELECT value FROM json_each(?))",
     )
-    .bind(pk)
-    .bind(serde_json::to_string(seqs).unwrap_or_default())
-    .execute(conn)
-    .await
+    .and_then(|mut delete| delete.execute((pk, serde_json::to_string(seqs).unwrap_or_default())))
     .map_err(backend)?;
     Ok(())
 }
@@ -228,43 +207,47 @@ pub(crate) async fn delete_seqs(
 /// Makes the rows of resource `pk` equal `items` (in order), touching as few rows as it
 /// can: rows that stay in order are kept, the others deleted, and the rest of `items`
 /// appended. Replacing a 100,000-value list by itself plus one value writes one row.
-pub(crate) async fn sync(
-    conn: &mut SqliteConnection,
+pub(crate) fn sync(
+    conn: &Connection,
     pk: i64,
     items: &[Value],
     attr: &MemberAttr,
 ) -> Result<(), StoreError> {
-    let rows = sqlx::query("SELECT seq, item FROM members WHERE resource_pk = ? ORDER BY seq")
-        .bind(pk)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend)?;
+    let rows = rows(conn, pk)?;
     let texts: Vec<String> = items.iter().map(Value::to_string).collect();
     let mut kept = 0;
     let mut removed = Vec::new();
     let mut next = 0;
-    for row in &rows {
-        let seq: i64 = row.try_get(0).map_err(backend)?;
-        let item: &str = row.try_get(1).map_err(backend)?;
+    for (seq, item) in &rows {
         next = seq + 1;
         if texts.get(kept).is_some_and(|t| t == item) {
             kept += 1;
         } else {
-            removed.push(seq);
+            removed.push(*seq);
         }
     }
-    delete_seqs(conn, pk, &removed).await?;
-    insert(conn, pk, next, &items[kept..], attr).await
+    delete_seqs(conn, pk, &removed)?;
+    insert(conn, pk, next, &items[kept..], attr)
 }
 
-/// Deletes every row of resource `pk`.
-pub(crate) async fn clear(conn: &mut SqliteConnection, pk: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM members WHERE resource_pk = ?")
-        .bind(pk)
-        .execute(conn)
-        .await
-        .map_err(backend)?;
-    Ok(())
+/// Every row of resource `pk` as `(seq, item)`, in order.
+pub(crate) fn rows(conn: &Connection, pk: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    conn.prepare_cached("SELECT seq, item FROM members WHERE resource_pk = ? ORDER BY seq")
+        .and_then(|mut select| {
+            select
+                .query_map([pk], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(backend)
+}
+
+/// Deletes every row of resource `pk`, returning their `item`s.
+pub(crate) fn clear(conn: &Connection, pk: i64) -> Result<Vec<String>, StoreError> {
+    column(
+        conn,
+        "DELETE FROM members WHERE resource_pk = ? RETURNING item",
+        [pk],
+    )
 }
 
 #[cfg(test)]
@@ -272,7 +255,6 @@ mod tests {
     use std::sync::Arc;
 
     use scimkit_schema::SchemaRegistry;
-    use sqlx::Row;
 
     use super::*;
     use crate::store::SqliteStore;
@@ -286,18 +268,16 @@ mod tests {
         let store = SqliteStore::open_temporary(Arc::new(SchemaRegistry::core()))
             .await
             .expect("open");
-        let mut conn = store.pools.writer.acquire().await.expect("connection");
         for statement in [LOAD_KEYS, PRESENT_KEYS, DELETE_KEYS] {
             let explain = format!("EXPLAIN QUERY PLAN {statement}");
-            let plan: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(explain))
-                .bind(1_i64)
-                .bind(r#"["a","b"]"#)
-                .fetch_all(&mut *conn)
-                .await
-                .expect("explain")
-                .iter()
-                .map(|row| row.try_get::<String, _>(3).expect("detail"))
-                .collect();
+            let plan: Vec<String> = store.writer.with_connection(|conn| {
+                let mut explain = conn.prepare(&explain).expect("explain");
+                explain
+                    .query_map((1_i64, r#"["a","b"]"#), |row| row.get::<_, String>(3))
+                    .expect("explain")
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .expect("detail")
+            });
             assert!(
                 plan.iter()
                     .any(|step| step.starts_with("SEARCH members USING")

@@ -1,9 +1,12 @@
-//! The schema migrations, embedded in the binary and applied when a store opens.
+//! The schema migrations, embedded in the binary and applied when a store opens, with sqlx's
+//! migrator: it records each applied migration with its checksum in `_sqlx_migrations`, so
+//! the databases written by every earlier release open unchanged.
 
 use std::borrow::Cow;
 
+use sqlx::SqliteConnection;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AssertSqlSafe, SqlSafeStr, SqlitePool};
+use sqlx::{AssertSqlSafe, SqlSafeStr};
 
 use crate::error::OpenError;
 
@@ -43,8 +46,8 @@ fn migrator() -> Migrator {
 }
 
 /// Applies every migration the database has not seen yet, each in its own transaction.
-pub(crate) async fn run(pool: &SqlitePool) -> Result<(), OpenError> {
-    migrator().run(pool).await.map_err(OpenError::Migrate)
+pub(crate) async fn run(conn: &mut SqliteConnection) -> Result<(), OpenError> {
+    migrator().run(conn).await.map_err(OpenError::Migrate)
 }
 
 /// The newest schema version this build knows.

@@ -19,13 +19,13 @@
 
 use std::collections::HashSet;
 
+use rusqlite::Connection;
 use scimkit_patch::{MemberChange, MembershipPlan, plan_membership};
 use scimkit_provision::{
     MembershipDelta, PatchOutcome, PatchRequest, RequestContext, StoreError, Version, now_timestamp,
 };
 use scimkit_schema::ResourceType;
 use serde_json::{Map, Value};
-use sqlx::{Row, SqliteConnection};
 
 use crate::error::backend;
 use crate::layout::{Layout, MemberAttr};
@@ -63,30 +63,28 @@ impl SqliteStore {
             .flatten()
             .filter(|plan| plan.only_membership() && natively_applicable(plan))
         });
-        let mut tx = self.begin_write().await?;
-        let row = Self::find(&mut tx, ctx, resource_type, id).await?;
-        row.check(request.expected)?;
-        let outcome = match (&layout.members, plan) {
-            (Some(attr), Some(plan)) if row.regular && placeholder_or_absent(&row.body, attr) => {
-                self.patch_natively(&mut tx, &layout, attr, &row, &plan, request)
-                    .await?
+        self.write(|conn| {
+            let row = Self::find(conn, ctx, resource_type, id)?;
+            row.check(request.expected)?;
+            match (&layout.members, plan) {
+                (Some(attr), Some(plan))
+                    if row.regular && placeholder_or_absent(&row.body, attr) =>
+                {
+                    self.patch_natively(conn, &layout, attr, &row, &plan, request)
+                }
+                _ => self.patch_whole(conn, ctx, resource_type, &layout, &row, id, request),
             }
-            _ => {
-                self.patch_whole(&mut tx, ctx, resource_type, &layout, &row, id, request)
-                    .await?
-            }
-        };
-        tx.commit().await?;
-        Ok(outcome)
+        })
+        .await
     }
 
     /// The service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the whole resource.
     /// It reads every member anyway and returns `before`, so the outcome is complete
     /// whatever `request.hint` says (the service derives events from the pair).
     #[allow(clippy::too_many_arguments)]
-    async fn patch_whole(
+    fn patch_whole(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         ctx: &RequestContext,
         resource_type: &ResourceType,
         layout: &Layout,
@@ -94,7 +92,7 @@ impl SqliteStore {
         id: &str,
         request: &PatchRequest<'_>,
     ) -> Result<PatchOutcome, StoreError> {
-        let current = Self::with_members(conn, layout, row.pk, row.body.clone()).await?;
+        let current = Self::with_members(conn, layout, row.pk, row.body.clone())?;
         let mut next = current.clone();
         if !request.apply.apply(&mut next)? {
             return Ok(PatchOutcome {
@@ -104,9 +102,7 @@ impl SqliteStore {
                 membership: None,
             });
         }
-        let stored = self
-            .write_existing(conn, ctx, resource_type, row, id, next)
-            .await?;
+        let stored = self.write_existing(conn, ctx, resource_type, row, id, next)?;
         Ok(PatchOutcome {
             resource: stored,
             changed: true,
@@ -118,9 +114,9 @@ impl SqliteStore {
     /// The plan's changes on the `members` rows, then a new version of the group's row.
     /// The returned group is read back from the rows unless `request.hint` omits the
     /// membership attribute: then no member row beyond the k named ones is read.
-    async fn patch_natively(
+    fn patch_natively(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         layout: &Layout,
         attr: &MemberAttr,
         row: &StoredRow,
@@ -130,16 +126,15 @@ impl SqliteStore {
         // The service's PATCH (engine, validation, policy) must accept the request: run it
         // on the group holding only the members the request names, and keep its verdict.
         let mut stand_in = row.body.clone();
-        let named = members::load_keys(conn, row.pk, &named_keys(plan, attr)).await?;
+        let named = members::load_keys(conn, row.pk, &named_keys(plan, attr))?;
         members::put(&mut stand_in, attr, named);
         request.apply.apply(&mut stand_in)?;
         let mut applied = Applied::default();
         for change in &plan.changes {
-            apply_change(conn, row.pk, attr, change, &mut applied).await?;
+            apply_change(conn, row.pk, attr, change, &mut applied)?;
         }
         if !applied.touched {
-            let resource =
-                Self::returned(conn, layout, row.pk, row.body.clone(), &request.hint).await?;
+            let resource = Self::returned(conn, layout, row.pk, row.body.clone(), &request.hint)?;
             return Ok(PatchOutcome {
                 resource,
                 changed: false,
@@ -148,12 +143,10 @@ impl SqliteStore {
             });
         }
         // One index probe, not a count of every row.
-        let remaining: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM members WHERE resource_pk = ?)")
-                .bind(row.pk)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(backend)?;
+        let remaining: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM members WHERE resource_pk = ?)")
+            .and_then(|mut exists| exists.query_row([row.pk], |r| r.get(0)))
+            .map_err(backend)?;
         let version = row.version + 1;
         let now = now_timestamp();
         let mut body = row.body.clone();
@@ -165,15 +158,12 @@ impl SqliteStore {
                 Value::String(Version::new(version.to_string()).etag()),
             );
         }
-        sqlx::query("UPDATE resources SET version = ?, last_modified = ?, body = ? WHERE pk = ?")
-            .bind(version)
-            .bind(&now)
-            .bind(body.to_string())
-            .bind(row.pk)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-        let resource = Self::returned(conn, layout, row.pk, body, &request.hint).await?;
+        conn.prepare_cached(
+            "UPDATE resources SET version = ?, last_modified = ?, body = ? WHERE pk = ?",
+        )
+        .and_then(|mut update| update.execute((version, &now, body.to_string(), row.pk)))
+        .map_err(backend)?;
+        let resource = Self::returned(conn, layout, row.pk, body, &request.hint)?;
         Ok(PatchOutcome {
             resource,
             changed: true,
@@ -252,8 +242,8 @@ fn value_of(item: &Value) -> Option<String> {
     item.get("value").and_then(Value::as_str).map(str::to_owned)
 }
 
-async fn apply_change(
-    conn: &mut SqliteConnection,
+fn apply_change(
+    conn: &Connection,
     pk: i64,
     attr: &MemberAttr,
     change: &MemberChange,
@@ -265,8 +255,7 @@ async fn apply_change(
                 .iter()
                 .filter_map(|v| members::key_of(v, attr))
                 .collect();
-            let present: HashSet<String> = members::present_keys(conn, pk, &keys)
-                .await?
+            let present: HashSet<String> = members::present_keys(conn, pk, &keys)?
                 .into_iter()
                 .collect();
             let new: Vec<Value> = values
@@ -277,13 +266,11 @@ async fn apply_change(
             if new.is_empty() {
                 return Ok(());
             }
-            let next: Option<i64> =
-                sqlx::query_scalar("SELECT max(seq) + 1 FROM members WHERE resource_pk = ?")
-                    .bind(pk)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-            members::insert(conn, pk, next.unwrap_or(0), &new, attr).await?;
+            let next: Option<i64> = conn
+                .prepare_cached("SELECT max(seq) + 1 FROM members WHERE resource_pk = ?")
+                .and_then(|mut next| next.query_row([pk], |r| r.get(0)))
+                .map_err(backend)?;
+            members::insert(conn, pk, next.unwrap_or(0), &new, attr)?;
             applied.delta.added.extend(new.iter().filter_map(value_of));
             applied.touched = true;
         }
@@ -293,37 +280,25 @@ async fn apply_change(
                 .filter_map(Value::as_str)
                 .map(|v| scimkit_provision::normalise_unique(v, attr.case_exact))
                 .collect();
-            let removed = members::delete_keys(conn, pk, &keys).await?;
+            let removed = members::delete_keys(conn, pk, &keys)?;
             record_removed(applied, &removed)?;
         }
         MemberChange::RemoveWhere { matcher, .. } => {
-            let rows = sqlx::query("SELECT seq, item FROM members WHERE resource_pk = ?")
-                .bind(pk)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(backend)?;
             let mut seqs = Vec::new();
             let mut removed = Vec::new();
-            for row in rows {
-                let item: String = row.try_get(1).map_err(backend)?;
+            for (seq, item) in members::rows(conn, pk)? {
                 if matcher.matches(&parse_body(&item)?) {
-                    seqs.push(row.try_get::<i64, _>(0).map_err(backend)?);
+                    seqs.push(seq);
                     removed.push(item);
                 }
             }
-            members::delete_seqs(conn, pk, &seqs).await?;
+            members::delete_seqs(conn, pk, &seqs)?;
             record_removed(applied, &removed)?;
         }
         MemberChange::Replace(values) => {
-            let old: Vec<String> =
-                sqlx::query_scalar("SELECT item FROM members WHERE resource_pk = ? ORDER BY seq")
-                    .bind(pk)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-            let old_items = old
+            let old_items = members::rows(conn, pk)?
                 .iter()
-                .map(|text| parse_body(text))
+                .map(|(_, text)| parse_body(text))
                 .collect::<Result<Vec<_>, _>>()?;
             if old_items == *values {
                 return Ok(());
@@ -343,16 +318,11 @@ async fn apply_change(
                     .filter(|v| !new_keys.contains(&key(v)))
                     .filter_map(value_of),
             );
-            members::sync(conn, pk, values, attr).await?;
+            members::sync(conn, pk, values, attr)?;
             applied.touched = true;
         }
         MemberChange::Clear => {
-            let removed: Vec<String> =
-                sqlx::query_scalar("DELETE FROM members WHERE resource_pk = ? RETURNING item")
-                    .bind(pk)
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(backend)?;
+            let removed = members::clear(conn, pk)?;
             record_removed(applied, &removed)?;
         }
     }

@@ -1,10 +1,10 @@
 //! The read connections: rusqlite connections whose statements run on the calling thread.
 //!
-//! Writes go through sqlx (`group_commit.rs`), which runs every statement on a worker thread
-//! of its own per connection: a round trip through two thread hand-offs. An indexed lookup
-//! takes about 16 µs in SQLite, and the hand-offs cost more than that, so reads do not pay
-//! them: measured with the load bench (`benches/load`), the sqlx worker threads took half of
-//! the server's CPU, most of it in the kernel switching threads. A read here checks out a
+//! An async driver (sqlx, which this store used first) runs every statement on a worker
+//! thread of its own per connection: a round trip through two thread hand-offs. An indexed
+//! lookup takes about 16 µs in SQLite, and the hand-offs cost more than that: measured with
+//! the load bench (`benches/load`), the sqlx worker threads took half of the server's CPU,
+//! most of it in the kernel switching threads. A read here checks out a
 //! connection (a semaphore permit and a connection from a stack), runs its statements on the
 //! calling thread and gives the connection back; nothing is left running on it, so a read
 //! cannot be cut off halfway and leave work behind (a future dropped while waiting for a

@@ -3,17 +3,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use scimkit_provision::{
     BoxFuture, Page, PatchOutcome, PatchRequest, ReadHint, RequestContext, SearchQuery, Store,
     StoreError, Version, new_id, now_timestamp, stamp_meta,
 };
 use scimkit_schema::{ResourceType, SchemaRegistry, ScimError};
 use serde_json::Value;
-use sqlx::{Row, SqliteConnection};
 
-use crate::connect::{self, Pools};
+use crate::connect::{self, Opened, Pools};
 use crate::error::{OpenError, backend};
-use crate::group_commit::{WriteTx, Writer};
+use crate::group_commit::Writer;
 use crate::layout::{Derived, Layout, MemberAttr, fingerprint};
 use crate::options::SqliteOptions;
 use crate::token_cache::TokenCache;
@@ -123,8 +123,8 @@ impl SqliteStore {
         if text.trim() == ":memory:" || text.contains("mode=memory") {
             return Err(OpenError::Unshared(path.to_owned()));
         }
-        let pools = connect::open_file(options).await?;
-        let store = SqliteStore::start(pools, registry, options.group_commit).await?;
+        let opened = connect::open_file(options).await?;
+        let store = SqliteStore::start(opened, options, registry)?;
         // Whatever else the path is, the read connections must see the migrated database.
         let migrated = store
             .pools
@@ -147,33 +147,34 @@ impl SqliteStore {
 
     /// A store on a private database in a new temporary directory (WAL, `synchronous =
     /// NORMAL`), removed when the store is dropped: for tests and tools. It behaves exactly
-    /// as a file store (a writer and read connections); SQLite's own in-memory databases
-    /// cannot be shared between the write connection (sqlx) and the read connections
-    /// (rusqlite, see the crate docs).
+    /// as a file store (a write connection and read connections); SQLite's own in-memory
+    /// databases are private to the connection that opens them, so they cannot be shared
+    /// between the write connection and the read connections.
     ///
     /// # Errors
     /// As [`open`](Self::open); [`OpenError::Temporary`] when the directory cannot be made.
     pub async fn open_temporary(registry: Arc<SchemaRegistry>) -> Result<SqliteStore, OpenError> {
-        let pools = connect::open_temporary().await?;
-        SqliteStore::start(pools, registry, true).await
+        let (opened, options) = connect::open_temporary().await?;
+        SqliteStore::start(opened, &options, registry)
     }
 
-    async fn start(
-        pools: Pools,
+    /// The store over a migrated database, its rows re-derived if the registry changed.
+    fn start(
+        opened: Opened,
+        options: &SqliteOptions,
         registry: Arc<SchemaRegistry>,
-        group_commit: bool,
     ) -> Result<SqliteStore, OpenError> {
-        migrate::run(&pools.writer).await?;
+        let Opened { writer, pools } = opened;
         let store = SqliteStore {
             registry,
-            writer: Writer::new(pools.writer.clone(), group_commit),
+            writer: Writer::new(writer, options.busy_timeout, options.group_commit),
             pools,
             token_cache: Arc::default(),
             layouts: RwLock::new(HashMap::new()),
         };
         store
-            .reindex_if_needed()
-            .await
+            .writer
+            .with_connection(|conn| store.reindex_if_needed(conn))
             .map_err(OpenError::Reindex)?;
         Ok(store)
     }
@@ -191,8 +192,7 @@ impl SqliteStore {
     /// Closes every connection, waiting for running calls to finish (an open group-commit
     /// batch is committed first). Dropping the store also closes them, in the background.
     pub async fn close(&self) {
-        self.writer.flush().await;
-        self.pools.writer.close().await;
+        self.writer.close().await;
         self.pools.reader.close().await;
     }
 
@@ -214,41 +214,21 @@ impl SqliteStore {
         layout
     }
 
-    /// Starts one write: its savepoint inside the shared write transaction that holds the
-    /// database's write lock (`BEGIN IMMEDIATE`), see [`crate::group_commit`]. Reads
-    /// through it see the earlier writes of the same batch. `commit` returns once the
-    /// batch's `COMMIT` returned; dropping it rolls the write back.
-    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
-        self.writer.begin().await
+    /// Runs `write` as one write of the store: in its own savepoint inside the shared write
+    /// transaction that holds the database's write lock (`BEGIN IMMEDIATE`), see
+    /// [`crate::group_commit`]. Reads through the connection see the earlier writes of the
+    /// same batch. Returns once the batch's `COMMIT` returned; an error rolls the write back.
+    pub(crate) async fn write<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.writer.write(write).await
     }
 
-    /// The row of `(tenant, type, id)`, its body parsed (membership values not loaded).
-    pub(crate) async fn find(
-        conn: &mut SqliteConnection,
-        ctx: &RequestContext,
-        resource_type: &ResourceType,
-        id: &str,
-    ) -> Result<StoredRow, StoreError> {
-        let row = sqlx::query(FIND)
-            .bind(ctx.tenant_id())
-            .bind(&resource_type.name)
-            .bind(id)
-            .fetch_optional(conn)
-            .await
-            .map_err(backend)?
-            .ok_or(StoreError::NotFound)?;
-        Ok(StoredRow {
-            pk: row.try_get(0).map_err(backend)?,
-            version: row.try_get(1).map_err(backend)?,
-            created: row.try_get(2).map_err(backend)?,
-            regular: row.try_get(3).map_err(backend)?,
-            body: parse_body(row.try_get(4).map_err(backend)?)?,
-        })
-    }
-
-    /// [`find`](Self::find) on a read connection.
-    pub(crate) fn find_on_reader(
-        conn: &rusqlite::Connection,
+    /// The row of `(tenant, type, id)`, its body parsed (membership values not loaded), on
+    /// the write connection or a read connection.
+    pub(crate) fn find(
+        conn: &Connection,
         ctx: &RequestContext,
         resource_type: &ResourceType,
         id: &str,
@@ -268,31 +248,17 @@ impl SqliteStore {
         })
     }
 
-    /// [`with_members`](Self::with_members) on a read connection.
-    pub(crate) fn with_members_on_reader(
-        conn: &rusqlite::Connection,
-        layout: &Layout,
-        pk: i64,
-        mut body: Value,
-    ) -> Result<Value, StoreError> {
-        if let Some(attr) = placeholder(layout, &body) {
-            let items = members::load_on_reader(conn, pk)?;
-            members::put(&mut body, attr, items);
-        }
-        Ok(body)
-    }
-
     /// What a read returns of the row `pk`: `body` with its membership values loaded,
     /// unless `hint` leaves them out, and without the attributes `hint` names.
-    pub(crate) async fn returned(
-        conn: &mut SqliteConnection,
+    pub(crate) fn returned(
+        conn: &Connection,
         layout: &Layout,
         pk: i64,
         body: Value,
         hint: &ReadHint,
     ) -> Result<Value, StoreError> {
         let mut resource = match layout.loaded_members(hint) {
-            Some(_) => Self::with_members(conn, layout, pk, body).await?,
+            Some(_) => Self::with_members(conn, layout, pk, body)?,
             None => body,
         };
         hint.strip(&mut resource);
@@ -300,14 +266,14 @@ impl SqliteStore {
     }
 
     /// `body` with its membership values loaded from rows.
-    pub(crate) async fn with_members(
-        conn: &mut SqliteConnection,
+    pub(crate) fn with_members(
+        conn: &Connection,
         layout: &Layout,
         pk: i64,
         mut body: Value,
     ) -> Result<Value, StoreError> {
         if let Some(attr) = placeholder(layout, &body) {
-            let items = members::load(conn, pk).await?;
+            let items = members::load(conn, pk)?;
             members::put(&mut body, attr, items);
         }
         Ok(body)
@@ -355,9 +321,9 @@ impl SqliteStore {
     /// Stores a new version of an existing row: `resource` gets `id` and `meta` (created
     /// kept), unique values are re-claimed, membership rows synchronised. Returns the stored
     /// resource.
-    pub(crate) async fn write_existing(
+    pub(crate) fn write_existing(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         ctx: &RequestContext,
         resource_type: &ResourceType,
         row: &StoredRow,
@@ -385,20 +351,22 @@ impl SqliteStore {
             &now,
         );
         let [external_id, user_name, display_name] = derived.keys;
-        sqlx::query(
+        conn.prepare_cached(
             "UPDATE resources SET version = ?, last_modified = ?, body = ?, regular = ?, \
              external_id_key = ?, user_name_key = ?, display_name_key = ? WHERE pk = ?",
         )
-        .bind(version)
-        .bind(&now)
-        .bind(resource.to_string())
-        .bind(derived.regular)
-        .bind(external_id)
-        .bind(user_name)
-        .bind(display_name)
-        .bind(row.pk)
-        .execute(&mut *conn)
-        .await
+        .and_then(|mut update| {
+            update.execute((
+                version,
+                &now,
+                resource.to_string(),
+                derived.regular,
+                external_id,
+                user_name,
+                display_name,
+                row.pk,
+            ))
+        })
         .map_err(backend)?;
         unique::claim(
             conn,
@@ -408,12 +376,13 @@ impl SqliteStore {
             &layout.unique,
             &stored,
             unique::Before::Stored(&row.body),
-        )
-        .await?;
+        )?;
         if let Some(attr) = &layout.members {
             match items {
-                Some(items) => members::sync(conn, row.pk, &items, attr).await?,
-                None => members::clear(conn, row.pk).await?,
+                Some(items) => members::sync(conn, row.pk, &items, attr)?,
+                None => {
+                    members::clear(conn, row.pk)?;
+                }
             }
         }
         Ok(stored)
@@ -438,39 +407,47 @@ impl SqliteStore {
             derived,
         } = self.prepare(&layout, resource_type, resource, &id, 1, None, &now);
         let [external_id, user_name, display_name] = derived.keys;
-        let mut tx = self.begin_write().await?;
-        let pk: i64 = sqlx::query_scalar(
-            "INSERT INTO resources (tenant, resource_type, id, version, created, last_modified, \
-             body, regular, external_id_key, user_name_key, display_name_key) \
-             VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-        )
-        .bind(ctx.tenant_id())
-        .bind(&resource_type.name)
-        .bind(&id)
-        .bind(&now)
-        .bind(&now)
-        .bind(resource.to_string())
-        .bind(derived.regular)
-        .bind(external_id)
-        .bind(user_name)
-        .bind(display_name)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend)?;
-        unique::claim(
-            &mut tx,
-            ctx.tenant_id(),
-            &resource_type.name,
-            pk,
-            &layout.unique,
-            &stored,
-            unique::Before::New,
-        )
+        let body = resource.to_string();
+        self.write(|conn| {
+            let pk: i64 = conn
+                .prepare_cached(
+                    "INSERT INTO resources (tenant, resource_type, id, version, created, \
+                     last_modified, body, regular, external_id_key, user_name_key, \
+                     display_name_key) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+                )
+                .and_then(|mut insert| {
+                    insert.query_row(
+                        (
+                            ctx.tenant_id(),
+                            &resource_type.name,
+                            &id,
+                            &now,
+                            &now,
+                            &body,
+                            derived.regular,
+                            &external_id,
+                            &user_name,
+                            &display_name,
+                        ),
+                        |row| row.get(0),
+                    )
+                })
+                .map_err(backend)?;
+            unique::claim(
+                conn,
+                ctx.tenant_id(),
+                &resource_type.name,
+                pk,
+                &layout.unique,
+                &stored,
+                unique::Before::New,
+            )?;
+            if let (Some(attr), Some(items)) = (&layout.members, &items) {
+                members::insert(conn, pk, 0, items, attr)?;
+            }
+            Ok(())
+        })
         .await?;
-        if let (Some(attr), Some(items)) = (&layout.members, &items) {
-            members::insert(&mut tx, pk, 0, items, attr).await?;
-        }
-        tx.commit().await?;
         Ok(stored)
     }
 
@@ -485,15 +462,15 @@ impl SqliteStore {
         let reader = &self.pools.reader;
         let mut resource = if layout.loaded_members(hint).is_none() {
             reader
-                .read(|conn| Self::find_on_reader(conn, ctx, resource_type, id))
+                .read(|conn| Self::find(conn, ctx, resource_type, id))
                 .await?
                 .body
         } else {
             // Body and rows from one snapshot.
             reader
                 .read_snapshot(|conn| {
-                    let row = Self::find_on_reader(conn, ctx, resource_type, id)?;
-                    Self::with_members_on_reader(conn, &layout, row.pk, row.body)
+                    let row = Self::find(conn, ctx, resource_type, id)?;
+                    Self::with_members(conn, &layout, row.pk, row.body)
                 })
                 .await?
         };
@@ -512,14 +489,12 @@ impl SqliteStore {
         if !resource.is_object() {
             return Err(not_an_object());
         }
-        let mut tx = self.begin_write().await?;
-        let row = Self::find(&mut tx, ctx, resource_type, id).await?;
-        row.check(expected)?;
-        let stored = self
-            .write_existing(&mut tx, ctx, resource_type, &row, id, resource)
-            .await?;
-        tx.commit().await?;
-        Ok(stored)
+        self.write(|conn| {
+            let row = Self::find(conn, ctx, resource_type, id)?;
+            row.check(expected)?;
+            self.write_existing(conn, ctx, resource_type, &row, id, resource)
+        })
+        .await
     }
 
     async fn delete_impl(
@@ -529,95 +504,92 @@ impl SqliteStore {
         id: &str,
         expected: Option<&Version>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = Self::find(&mut tx, ctx, resource_type, id).await?;
-        row.check(expected)?;
-        // Membership rows and unique values go with it (ON DELETE CASCADE).
-        sqlx::query("DELETE FROM resources WHERE pk = ?")
-            .bind(row.pk)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await?;
-        Ok(())
+        self.write(|conn| {
+            let row = Self::find(conn, ctx, resource_type, id)?;
+            row.check(expected)?;
+            // Membership rows and unique values go with it (ON DELETE CASCADE).
+            conn.prepare_cached("DELETE FROM resources WHERE pk = ?")
+                .and_then(|mut delete| delete.execute([row.pk]))
+                .map_err(backend)?;
+            Ok(())
+        })
+        .await
     }
 
     /// Re-derives lookup keys, regular flags, unique values and membership keys of every
     /// row when the registry's facts differ from the ones the database was indexed with.
-    async fn reindex_if_needed(&self) -> Result<(), StoreError> {
+    /// Runs at opening, before any other write of the store, in a transaction of its own on
+    /// the write connection (and on the calling thread: a large database takes a while).
+    fn reindex_if_needed(&self, conn: &Connection) -> Result<(), StoreError> {
         let wanted = fingerprint(&self.registry);
-        // At opening, before any other write: a plain transaction of its own.
-        let mut tx = self
-            .pools
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
+        let tx =
+            Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(backend)?;
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT value FROM store_meta WHERE key = 'layout'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
             .map_err(backend)?;
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT value FROM store_meta WHERE key = 'layout'")
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
         if stored.as_deref() == Some(wanted.as_str()) {
             return Ok(());
         }
-        let rows = sqlx::query("SELECT pk, tenant, resource_type, body FROM resources")
-            .fetch_all(&mut *tx)
-            .await
+        let rows = tx
+            .prepare("SELECT pk, tenant, resource_type, body FROM resources")
+            .and_then(|mut select| {
+                select
+                    .query_map([], |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, String>(3)?,
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
             .map_err(backend)?;
-        for row in rows {
-            let pk: i64 = row.try_get(0).map_err(backend)?;
-            let tenant: String = row.try_get(1).map_err(backend)?;
-            let type_name: String = row.try_get(2).map_err(backend)?;
-            let body = parse_body(row.try_get(3).map_err(backend)?)?;
+        for (pk, tenant, type_name, body) in rows {
             let Some(resource_type) = self.registry.resource_type(&type_name) else {
                 // A type the registry no longer has: unreachable through the service; its
                 // rows stay as they are.
                 continue;
             };
             let layout = self.layout(resource_type);
-            let full = Self::with_members(&mut tx, &layout, pk, body).await?;
+            let full = Self::with_members(&tx, &layout, pk, parse_body(&body)?)?;
             let derived = self.derive(&layout, resource_type, &full);
             let [external_id, user_name, display_name] = derived.keys;
-            sqlx::query(
+            tx.execute(
                 "UPDATE resources SET regular = ?, external_id_key = ?, user_name_key = ?, \
                  display_name_key = ? WHERE pk = ?",
+                (derived.regular, external_id, user_name, display_name, pk),
             )
-            .bind(derived.regular)
-            .bind(external_id)
-            .bind(user_name)
-            .bind(display_name)
-            .bind(pk)
-            .execute(&mut *tx)
-            .await
             .map_err(backend)?;
             unique::claim(
-                &mut tx,
+                &tx,
                 &tenant,
                 &type_name,
                 pk,
                 &layout.unique,
                 &full,
                 unique::Before::Unknown,
-            )
-            .await?;
+            )?;
             if let Some(attr) = &layout.members {
                 let mut body = full;
                 if let Some(items) = members::take(&mut body, attr) {
-                    members::clear(&mut tx, pk).await?;
-                    members::insert(&mut tx, pk, 0, &items, attr).await?;
+                    members::clear(&tx, pk)?;
+                    members::insert(&tx, pk, 0, &items, attr)?;
                 }
             }
         }
-        sqlx::query(
+        tx.execute(
             "INSERT INTO store_meta (key, value) VALUES ('layout', ?) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&wanted],
         )
-        .bind(&wanted)
-        .execute(&mut *tx)
-        .await
         .map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        tx.commit().map_err(backend)
     }
 }
 

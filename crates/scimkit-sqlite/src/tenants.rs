@@ -13,9 +13,9 @@ use scimkit_provision::{
     generate_token, now_timestamp,
 };
 use serde_json::Value;
-use sqlx::SqlitePool;
 
 use crate::error::backend;
+use crate::group_commit::Writer;
 use crate::readers::Readers;
 use crate::store::SqliteStore;
 use crate::token_cache::TokenCache;
@@ -59,7 +59,7 @@ pub struct TenantRecord {
 /// ```
 #[derive(Clone, Debug)]
 pub struct SqliteTenants {
-    writer: SqlitePool,
+    writer: Writer,
     reader: Arc<Readers>,
     cache: Arc<TokenCache>,
 }
@@ -68,7 +68,7 @@ impl SqliteStore {
     /// The tenants kept in this store's database.
     pub fn tenants(&self) -> SqliteTenants {
         SqliteTenants {
-            writer: self.pools.writer.clone(),
+            writer: self.writer.clone(),
             reader: self.pools.reader.clone(),
             cache: self.token_cache.clone(),
         }
@@ -129,6 +129,25 @@ fn retired(message: &str) -> bool {
     message.contains("token retired by another tenant")
 }
 
+/// The message of a database error that is a unique-constraint failure (`UNIQUE` or
+/// `PRIMARY KEY`) or a trigger's refusal, if it is one.
+fn refusal(error: &rusqlite::Error) -> Option<&str> {
+    use rusqlite::ffi;
+    match error {
+        rusqlite::Error::SqliteFailure(e, Some(message))
+            if matches!(
+                e.extended_code,
+                ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    | ffi::SQLITE_CONSTRAINT_TRIGGER
+            ) =>
+        {
+            Some(message)
+        }
+        _ => None,
+    }
+}
+
 /// A token that is, or was, another tenant's.
 fn token_taken() -> StoreError {
     StoreError::Uniqueness {
@@ -156,42 +175,40 @@ impl SqliteTenants {
         let token = token.map_or_else(generate_token, str::to_owned);
         let now = now_timestamp();
         let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
-        let result = sqlx::query(
-            "INSERT INTO tenants (id, name, enabled, preset, patch_response, \
-             allowed_email_domains, token_hash, created, last_modified) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&tenant.id)
-        .bind(name)
-        .bind(tenant.enabled)
-        .bind(tenant.preset.as_str())
-        .bind(tenant.patch_response.as_str())
-        .bind(domains)
-        .bind(TokenHash::of(&token).to_hex())
-        .bind(&now)
-        .bind(&now)
-        .execute(&self.writer)
-        .await;
-        self.cache.clear();
-        match result {
-            Ok(_) => Ok(token),
-            Err(sqlx::Error::Database(e)) if retired(e.message()) => Err(token_taken()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError::Uniqueness {
-                    attribute: if e.message().contains("token_hash") {
-                        "token".into()
-                    } else {
-                        "tenant id".into()
+        let hash = TokenHash::of(&token).to_hex();
+        let result = self
+            .writer
+            .write(|conn| {
+                conn.execute(
+                    "INSERT INTO tenants (id, name, enabled, preset, patch_response, \
+                     allowed_email_domains, token_hash, created, last_modified) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        &tenant.id,
+                        name,
+                        tenant.enabled,
+                        tenant.preset.as_str(),
+                        tenant.patch_response.as_str(),
+                        &domains,
+                        &hash,
+                        &now,
+                        &now,
+                    ),
+                )
+                .map_err(|e| match refusal(&e) {
+                    Some(message) if retired(message) || message.contains("token_hash") => {
+                        token_taken()
+                    }
+                    Some(_) => StoreError::Uniqueness {
+                        attribute: "tenant id".into(),
+                        value: tenant.id.clone(),
                     },
-                    value: if e.message().contains("token_hash") {
-                        "(hidden)".into()
-                    } else {
-                        tenant.id.clone()
-                    },
+                    None => backend(e),
                 })
-            }
-            Err(e) => Err(backend(e)),
-        }
+            })
+            .await;
+        self.cache.clear();
+        result.map(|_| token)
     }
 
     /// Every tenant, by id.
@@ -223,24 +240,29 @@ impl SqliteTenants {
     /// [`StoreError::NotFound`]; [`StoreError::Backend`] on database failure.
     pub async fn update(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
-        let done = sqlx::query(
-            "UPDATE tenants SET enabled = ?, preset = ?, patch_response = ?, \
-             allowed_email_domains = ?, last_modified = ? WHERE id = ?",
-        )
-        .bind(tenant.enabled)
-        .bind(tenant.preset.as_str())
-        .bind(tenant.patch_response.as_str())
-        .bind(domains)
-        .bind(now_timestamp())
-        .bind(&tenant.id)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
+        let done = self
+            .writer
+            .write(|conn| {
+                conn.execute(
+                    "UPDATE tenants SET enabled = ?, preset = ?, patch_response = ?, \
+                     allowed_email_domains = ?, last_modified = ? WHERE id = ?",
+                    (
+                        tenant.enabled,
+                        tenant.preset.as_str(),
+                        tenant.patch_response.as_str(),
+                        &domains,
+                        now_timestamp(),
+                        &tenant.id,
+                    ),
+                )
+                .map_err(backend)
+            })
+            .await;
         self.cache.clear();
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        match done? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Turns provisioning on or off for a tenant ("SCIM sync active"); a disabled tenant
@@ -263,20 +285,23 @@ impl SqliteTenants {
     /// [`StoreError::NotFound`]; [`StoreError::Uniqueness`] when another tenant has, or had,
     /// this token; [`StoreError::Backend`] on database failure.
     pub async fn set_token(&self, id: &str, token: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE tenants SET token_hash = ?, last_modified = ? WHERE id = ?")
-            .bind(TokenHash::of(token).to_hex())
-            .bind(now_timestamp())
-            .bind(id)
-            .execute(&self.writer)
+        let done = self
+            .writer
+            .write(|conn| {
+                conn.execute(
+                    "UPDATE tenants SET token_hash = ?, last_modified = ? WHERE id = ?",
+                    (TokenHash::of(token).to_hex(), now_timestamp(), id),
+                )
+                .map_err(|e| match refusal(&e) {
+                    Some(_) => token_taken(),
+                    None => backend(e),
+                })
+            })
             .await;
         self.cache.clear();
-        match done {
-            Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound),
-            Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() || retired(e.message()) => {
-                Err(token_taken())
-            }
-            Err(e) => Err(backend(e)),
+        match done? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
         }
     }
 

@@ -1,9 +1,9 @@
 //! Unique values (RFC 7643 §2.2 `uniqueness`) in the `unique_values` table, keyed per
 //! `caseExact` ([`scimkit_provision::UniqueAttributes`]), per tenant and resource type.
 
+use rusqlite::Connection;
 use scimkit_provision::{StoreError, UniqueAttributes};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 use crate::error::backend;
 
@@ -26,8 +26,8 @@ pub(crate) enum Before<'a> {
 /// # Errors
 /// [`StoreError::Uniqueness`] when another resource of the tenant and type holds one of them;
 /// the caller's transaction must then be rolled back.
-pub(crate) async fn claim(
-    conn: &mut SqliteConnection,
+pub(crate) fn claim(
+    conn: &Connection,
     tenant: &str,
     resource_type: &str,
     pk: i64,
@@ -46,9 +46,9 @@ pub(crate) async fn claim(
             if now == then {
                 return Ok(());
             }
-            release(conn, pk).await?;
+            release(conn, pk)?;
         }
-        Before::Unknown => release(conn, pk).await?,
+        Before::Unknown => release(conn, pk)?,
         Before::New => {}
     }
     for (index, value, key) in keys {
@@ -57,20 +57,19 @@ pub(crate) async fn claim(
             .map(|a| a.path.clone())
             .unwrap_or_default();
         // Inserts the claim, or (taken) leaves the row as it is and returns its holder.
-        let holder: i64 = sqlx::query_scalar(
-            "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
-             VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (tenant, resource_type, attribute, key) \
-             DO UPDATE SET resource_pk = resource_pk RETURNING resource_pk",
-        )
-        .bind(tenant)
-        .bind(resource_type)
-        .bind(&attribute)
-        .bind(&key)
-        .bind(pk)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
+        let holder: i64 = conn
+            .prepare_cached(
+                "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
+                 VALUES (?, ?, ?, ?, ?) \
+                 ON CONFLICT (tenant, resource_type, attribute, key) \
+                 DO UPDATE SET resource_pk = resource_pk RETURNING resource_pk",
+            )
+            .and_then(|mut claim| {
+                claim.query_row((tenant, resource_type, &attribute, &key, pk), |row| {
+                    row.get(0)
+                })
+            })
+            .map_err(backend)?;
         if holder != pk {
             return Err(StoreError::Uniqueness {
                 attribute,
@@ -82,11 +81,9 @@ pub(crate) async fn claim(
 }
 
 /// Releases every unique value resource `pk` holds.
-async fn release(conn: &mut SqliteConnection, pk: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM unique_values WHERE resource_pk = ?")
-        .bind(pk)
-        .execute(&mut *conn)
-        .await
+fn release(conn: &Connection, pk: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM unique_values WHERE resource_pk = ?")
+        .and_then(|mut release| release.execute([pk]))
         .map_err(backend)?;
     Ok(())
 }

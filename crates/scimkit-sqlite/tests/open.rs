@@ -6,8 +6,8 @@ use scimkit_schema::SchemaRegistry;
 use scimkit_sqlite::{OpenError, SqliteStore};
 
 /// Regression (tester): `SqliteStore::open(":memory:")` opened, took writes, and failed every
-/// read with "no such table: resources": the writer (sqlx) and each read connection
-/// (rusqlite) got a private in-memory database of their own. Such paths are refused at
+/// read with "no such table: resources": the write connection and each read connection
+/// got a private in-memory database of their own. Such paths are refused at
 /// opening, with the way out in the message.
 #[tokio::test]
 async fn in_memory_paths_are_refused_at_opening() {

@@ -1,5 +1,5 @@
-//! The read connections of a file store are checked out without sqlx's pool, and given back
-//! untested. A read cut off at any point (a client gone, a request timeout) must give its
+//! The read connections of a file store are checked out from a stack of our own (no driver's
+//! pool), and given back untested. A read cut off at any point (a client gone, a request timeout) must give its
 //! connection back usable: no read transaction left open (it would pin an old snapshot, so
 //! later reads would miss later writes), no statement left half-stepped.
 

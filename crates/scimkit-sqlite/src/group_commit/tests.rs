@@ -1,7 +1,8 @@
 //! Group commit through the store: concurrent writes share commits and conflict inside a
-//! batch as they would one after the other, a failing write leaves nothing in its batch, a
-//! failed `COMMIT` fails every write it held, a write cut off at any await point is all or
-//! nothing, and acknowledged writes are in the file. No test times anything: batches are
+//! batch as they would one after the other, a failing (or panicking) write leaves nothing in
+//! its batch, a failed `COMMIT` fails every write it held, a write cut off at any await point
+//! is all or nothing, a writer waits for another connection's lock without blocking its
+//! thread, and acknowledged writes are in the file. No test times anything: batches are
 //! counted, and on the current-thread runtime the order of the writers' queue is the order
 //! the tasks were spawned in.
 
@@ -16,7 +17,8 @@ use scimkit_provision::{
 use scimkit_schema::{PatchOp, ResourceType, SchemaRegistry, ScimError};
 use serde_json::{Value, json};
 
-use super::{Left, Phase};
+use super::Left;
+use crate::error::backend;
 use crate::{Durability, SqliteOptions, SqliteStore};
 
 fn user(name: &str) -> Value {
@@ -314,24 +316,28 @@ async fn a_failed_commit_fails_every_write_of_its_batch() {
     let path = dir.path().join("commit.db");
     let registry = registry();
     let store = Arc::new(open(&path, &registry, Durability::Full).await);
-    let mut first = store.begin_write().await.expect("begin");
-    sqlx::query("PRAGMA defer_foreign_keys = ON")
-        .execute(&mut *first)
-        .await
-        .expect("pragma");
-    sqlx::query(
-        "INSERT INTO members (resource_pk, seq, value_key, item) VALUES (-1, 0, 'x', '{}')",
-    )
-    .execute(&mut *first)
-    .await
-    .expect("a violation deferred to COMMIT");
+    let first = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(|conn| {
+                    conn.execute_batch(
+                        "PRAGMA defer_foreign_keys = ON; \
+                         INSERT INTO members (resource_pk, seq, value_key, item) \
+                         VALUES (-1, 0, 'x', '{}')",
+                    )
+                    .map_err(backend)
+                })
+                .await
+        })
+    };
+    // Current-thread runtime: the create writes after `first`, into its batch, and `first`
+    // commits the batch.
     let joined = {
         let (store, registry) = (store.clone(), registry.clone());
         tokio::spawn(async move { store.create(&ctx(), users(&registry), user("joined")).await })
     };
-    // Current-thread runtime: the create runs up to the writers' queue, behind `first`.
-    tokio::task::yield_now().await;
-    let failed = first.commit().await.expect_err("the COMMIT fails");
+    let failed = first.await.expect("task").expect_err("the COMMIT fails");
     assert!(
         matches!(&failed, StoreError::Backend(detail) if detail.contains("FOREIGN KEY")),
         "{failed}"
@@ -385,12 +391,10 @@ async fn poll_at_most<F: Future>(future: F, polls: usize) -> Option<F::Output> {
 /// What a cut-off write must have left, from where it stood when it was dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {
-    /// Dropped before its savepoint was released: rolled back.
+    /// Dropped before it wrote (queued for the writers' lock, or opening the batch).
     Nothing,
     /// Finished, or dropped while waiting for its batch: committed with it.
     All,
-    /// Dropped while its `RELEASE` was in flight: either, never a part.
-    Either,
 }
 
 /// Takes the writes that left without finishing since the last call, and says what the one
@@ -401,8 +405,6 @@ fn expect(store: &SqliteStore, finished: bool) -> (Expect, Vec<Left>) {
         (true, []) => Expect::All,
         // Cut before it joined a batch (queued, or opening the batch).
         (false, []) => Expect::Nothing,
-        (false, [Left::Writing(Some(Phase::Releasing))]) => Expect::Either,
-        (false, [Left::Writing(_)]) => Expect::Nothing,
         (false, [Left::Waiting]) => Expect::All,
         (_, other) => panic!("unexpected departures {other:?}"),
     };
@@ -428,9 +430,8 @@ async fn check_one(
     let is_new = new(&now) && Version::of(&now) == Some(Version::new("2"));
     assert!(is_old || is_new, "all or nothing, got {now}");
     match expect {
-        Expect::Nothing => assert!(is_old, "rolled back, got {now}"),
+        Expect::Nothing => assert!(is_old, "not written, got {now}"),
         Expect::All => assert!(is_new, "committed, got {now}"),
-        Expect::Either => {}
     }
     if let Some(result) = finished {
         assert_eq!(
@@ -444,9 +445,9 @@ async fn check_one(
 
 /// Cuts a replace (resource row and unique values) and a native membership PATCH (member
 /// rows) off after 1, 2, 3, ... polls each, until they finish on their own, on a fresh store
-/// each time: each cut write is all or nothing (nothing when cut before its savepoint was
-/// released), the store keeps answering, the next writes commit, and for a file another
-/// store on it reads the same. (When temporary stores were SQLite in-memory databases on
+/// each time: each cut write is all or nothing (nothing when cut before it wrote, all when
+/// cut while waiting for its batch), the store keeps answering, the next writes commit, and
+/// for a file another store on it reads the same. (When temporary stores were SQLite in-memory databases on
 /// one connection, this sweep caught that pool closing its only connection, and the
 /// database with it, when a checkout was cut off during the pool's test of the connection.)
 async fn cut_writes_off(file: bool) {
@@ -560,9 +561,11 @@ async fn cut_writes_off(file: bool) {
             break;
         }
     }
-    // Where the cuts landed depends on how fast the connection's thread answered; the
-    // tests below cut at the two places that matter on purpose.
-    assert!(!seen.is_empty(), "some cuts left a write behind");
+    // A write that ran yields before it waits for its batch: the first cut lands there.
+    assert!(
+        seen.contains(&Left::Waiting),
+        "some cuts left a write in its batch"
+    );
 }
 
 #[tokio::test]
@@ -660,35 +663,54 @@ async fn step_until<F: Future>(future: F, stop: impl Fn() -> bool) -> Option<F::
     }
 }
 
-/// A write dropped inside its savepoint, after some of its statements ran (what a
-/// cancelled request or an error returned with `?` leaves): rolled back before the next
-/// write, which commits; on a file, another store reads the same.
-async fn dropped_mid_write(store: &SqliteStore, registry: &SchemaRegistry) -> Value {
+/// A write that fails, or panics, after some of its statements ran (a rename written, its
+/// unique value claimed): rolled back to its savepoint before the writers' lock is let go,
+/// so the next write commits without it; on a file, another store reads the same.
+async fn failed_mid_write(store: &Arc<SqliteStore>, registry: &Arc<SchemaRegistry>) -> Value {
     let (ctx, users) = (ctx(), users(registry));
     let old = store.create(&ctx, users, user("old")).await.expect("user");
-    let id = old["id"].as_str().expect("id");
-    let mut write = store.begin_write().await.expect("begin");
-    let row = SqliteStore::find(&mut write, &ctx, users, id)
+    let id = old["id"].as_str().expect("id").to_owned();
+    let rename = |conn: &rusqlite::Connection| {
+        let row = SqliteStore::find(conn, &ctx, users, &id).expect("find");
+        store
+            .write_existing(conn, &ctx, users, &row, &id, user("new"))
+            .expect("written, not committed");
+    };
+    let failed = store
+        .write(|conn| -> Result<(), StoreError> {
+            rename(conn);
+            Err(StoreError::Backend("fails after writing".into()))
+        })
+        .await;
+    assert!(failed.is_err());
+    let panicked = {
+        let (store, registry, id) = (store.clone(), registry.clone(), id.clone());
+        tokio::spawn(async move {
+            let (ctx, users) = (self::ctx(), self::users(&registry));
+            store
+                .write(|conn| -> Result<(), StoreError> {
+                    let row = SqliteStore::find(conn, &ctx, users, &id)?;
+                    store.write_existing(conn, &ctx, users, &row, &id, user("new"))?;
+                    panic!("a write that panics after writing")
+                })
+                .await
+        })
         .await
-        .expect("find");
-    store
-        .write_existing(&mut write, &ctx, users, &row, id, user("new"))
-        .await
-        .expect("written, not committed");
-    drop(write);
+    };
+    assert!(panicked.expect_err("panicked").is_panic());
     assert_eq!(
         std::mem::take(&mut *store.writer.inner.left.lock().expect("log")),
-        [Left::Writing(Some(Phase::Open))]
+        [Left::Failed, Left::Failed]
     );
     store
         .create(&ctx, users, user("next"))
         .await
         .expect("the next write commits");
     let read = store
-        .get(&ctx, users, id, &ReadHint::default())
+        .get(&ctx, users, &id, &ReadHint::default())
         .await
         .expect("read");
-    assert_eq!(read, old, "nothing of the dropped write");
+    assert_eq!(read, old, "nothing of the failed writes");
     assert!(matches!(
         store.create(&ctx, users, user("old")).await,
         Err(StoreError::Uniqueness { .. })
@@ -696,21 +718,23 @@ async fn dropped_mid_write(store: &SqliteStore, registry: &SchemaRegistry) -> Va
     store
         .create(&ctx, users, user("new"))
         .await
-        .expect("the dropped write's claim on \"new\" is gone");
+        .expect("the failed writes' claims on \"new\" are gone");
     read
 }
 
 #[tokio::test]
-async fn a_write_dropped_mid_way_leaves_nothing() {
+async fn a_write_that_fails_or_panics_midway_leaves_nothing() {
     let registry = registry();
-    let temporary = SqliteStore::open_temporary(registry.clone())
-        .await
-        .expect("open");
-    dropped_mid_write(&temporary, &registry).await;
+    let temporary = Arc::new(
+        SqliteStore::open_temporary(registry.clone())
+            .await
+            .expect("open"),
+    );
+    failed_mid_write(&temporary, &registry).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("dropped.db");
-    let store = open(&path, &registry, Durability::Normal).await;
-    let read = dropped_mid_write(&store, &registry).await;
+    let path = dir.path().join("failed.db");
+    let store = Arc::new(open(&path, &registry, Durability::Normal).await);
+    let read = failed_mid_write(&store, &registry).await;
     let other = open(&path, &registry, Durability::Normal).await;
     let id = read["id"].as_str().expect("id");
     let again = other
@@ -720,7 +744,72 @@ async fn a_write_dropped_mid_way_leaves_nothing() {
     assert_eq!(again, read);
 }
 
-/// A replace dropped after its savepoint was released, while it waited for its batch, and
+/// Another connection (another process) holds the database's write lock: a write waits for
+/// it without blocking its thread (other tasks of the current-thread runtime run meanwhile),
+/// goes through once the lock is free, and fails with the busy timeout when it is not freed
+/// in time; a write dropped while it waits has opened nothing (the file's lock is free
+/// after it).
+#[tokio::test]
+async fn a_writer_waits_for_another_connections_lock_without_blocking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("locked.db");
+    let registry = registry();
+    let options = SqliteOptions::new(&path)
+        .durability(Durability::Normal)
+        .busy_timeout(std::time::Duration::from_millis(300));
+    let store = Arc::new(
+        SqliteStore::open_with(&options, registry.clone())
+            .await
+            .expect("open"),
+    );
+    let (ctx, users) = (ctx(), users(&registry));
+    let other = rusqlite::Connection::open(&path).expect("other connection");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+
+    let refused = store.create(&ctx, users, user("late")).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Backend(detail)) if detail.contains("locked")),
+        "{refused:?}"
+    );
+
+    let waiting = {
+        let (store, registry) = (store.clone(), registry.clone());
+        tokio::spawn(async move {
+            store
+                .create(&self::ctx(), self::users(&registry), user("waits"))
+                .await
+        })
+    };
+    // The writer sleeps between tries: this task runs meanwhile, and frees the lock.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert!(!waiting.is_finished());
+    other.execute_batch("COMMIT").expect("unlock");
+    let created = waiting
+        .await
+        .expect("task")
+        .expect("written once the lock is free");
+    assert_eq!(created["userName"], "waits");
+
+    // A write dropped while it waits for the lock.
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock again");
+    let dropped = poll_at_most(store.create(&ctx, users, user("dropped")), 3).await;
+    assert!(dropped.is_none(), "still waiting for the lock");
+    other.execute_batch("COMMIT").expect("unlock");
+    let third = rusqlite::Connection::open(&path).expect("third connection");
+    third
+        .busy_timeout(std::time::Duration::ZERO)
+        .expect("no wait");
+    third
+        .execute_batch("BEGIN IMMEDIATE; COMMIT")
+        .expect("the store holds no lock after the dropped write");
+    assert!(user_named(&store, &registry, "dropped").await.is_empty());
+    store
+        .create(&ctx, users, user("after"))
+        .await
+        .expect("the store writes again");
+}
+
+/// A replace dropped after it wrote, while it waited for its batch, and
 /// nobody else writing to the store: a task commits the batch anyway, with the complete
 /// write in it, so the batch does not keep the connection and the write lock until the next
 /// write. Returns the user's id.
@@ -728,14 +817,14 @@ async fn dropped_while_waiting(store: &SqliteStore, registry: &SchemaRegistry) -
     let (ctx, users) = (ctx(), users(registry));
     let old = store.create(&ctx, users, user("old")).await.expect("user");
     let id = old["id"].as_str().expect("id").to_owned();
-    // Released and waiting: the writer is free and its open batch has no pending savepoint.
+    // Written and waiting: the writers' lock is free and the batch is open.
     let waiting = || {
-        store.writer.inner.state.try_lock().is_ok_and(|state| {
-            state
-                .open
-                .as_ref()
-                .is_some_and(|open| open.pending.is_none())
-        })
+        store
+            .writer
+            .inner
+            .state
+            .try_lock()
+            .is_ok_and(|state| state.open.is_some())
     };
     let replaced = step_until(store.replace(&ctx, users, &id, user("new"), None), waiting).await;
     assert!(replaced.is_none(), "dropped before its batch committed");
