@@ -44,6 +44,7 @@ use rusqlite::{Connection, ErrorCode};
 use scimkit_provision::StoreError;
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
+use crate::cached;
 use crate::error::backend;
 
 /// How a batch ended: `Ok` once its `COMMIT` returned, else why it was rolled back.
@@ -258,7 +259,7 @@ impl Inner {
     fn try_begin(&self) -> rusqlite::Result<()> {
         let conn = self.conn();
         conn.busy_timeout(Duration::ZERO)?;
-        let begun = conn.execute_batch(BEGIN);
+        let begun = cached::run(&conn, BEGIN);
         let restored = conn.busy_timeout(self.busy_timeout);
         begun.and(restored)
     }
@@ -269,14 +270,13 @@ impl Inner {
         write: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, Failed> {
         let conn = self.conn();
-        conn.execute_batch(SAVEPOINT)
-            .map_err(|e| Failed::Refused(backend(e)))?;
+        cached::run(&conn, SAVEPOINT).map_err(|e| Failed::Refused(backend(e)))?;
         let mut savepoint = Savepoint {
             conn: &conn,
             open: true,
         };
         let done = write(&conn).and_then(|value| {
-            conn.execute_batch(RELEASE).map_err(backend)?;
+            cached::run(&conn, RELEASE).map_err(backend)?;
             Ok(value)
         });
         match done {
@@ -327,7 +327,7 @@ impl Inner {
         if conn.is_autocommit() {
             return Err("SQLite rolled the transaction back".into());
         }
-        conn.execute_batch("COMMIT").map_err(|e| {
+        cached::run(&conn, "COMMIT").map_err(|e| {
             // A COMMIT that failed (a deferred constraint, I/O) may leave the transaction
             // open: end it, so the next batch starts clean.
             let _ = conn.execute_batch("ROLLBACK");
@@ -356,11 +356,9 @@ impl Savepoint<'_> {
     /// the whole transaction back after an I/O error, and the savepoint is gone with it).
     fn roll_back(&mut self) -> Result<(), String> {
         self.open = false;
-        self.conn
-            .execute_batch(ROLLBACK_TO)
+        cached::run(self.conn, ROLLBACK_TO)
             .map_err(|e| format!("cannot roll back a failed write: {e}"))?;
-        self.conn
-            .execute_batch(RELEASE)
+        cached::run(self.conn, RELEASE)
             .map_err(|e| format!("cannot release a rolled-back write: {e}"))
     }
 }

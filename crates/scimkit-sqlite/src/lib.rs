@@ -197,6 +197,7 @@
 //! ingest), that type's searches run entirely in Rust.
 #![forbid(unsafe_code)]
 
+mod cached;
 mod collation;
 mod connect;
 mod error;

@@ -27,6 +27,7 @@ use rusqlite::{Connection, OpenFlags};
 use scimkit_provision::StoreError;
 use tokio::sync::Semaphore;
 
+use crate::cached;
 use crate::collation::{FOLD, fold_cmp};
 use crate::error::backend;
 
@@ -97,9 +98,9 @@ impl Readers {
         read: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.read(|conn| {
-            conn.execute_batch("BEGIN").map_err(backend)?;
+            cached::run(conn, "BEGIN").map_err(backend)?;
             let out = read(conn)?;
-            conn.execute_batch("COMMIT").map_err(backend)?;
+            cached::run(conn, "COMMIT").map_err(backend)?;
             Ok(out)
         })
         .await
