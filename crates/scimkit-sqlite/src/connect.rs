@@ -61,26 +61,38 @@ async fn create_and_migrate(options: &SqliteOptions) -> Result<(), OpenError> {
     migrated
 }
 
-/// The write connection: foreign keys on, the chosen `synchronous`, the busy timeout, the
-/// `scim_fold` collation.
-fn connect_writer(
+/// A connection to the database at `path` (which must exist), whose statements run on the
+/// calling thread: the busy timeout, the `scim_fold` collation, a statement cache of
+/// `statements`. SQLite's own mutex is off: each connection is used by one thread at a time
+/// (the writers' lock, a read's lease).
+pub(crate) fn connection(
     path: &Path,
-    durability: Durability,
     busy_timeout: Duration,
+    statements: usize,
 ) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(busy_timeout)?;
+    conn.create_collation(FOLD, fold_cmp)?;
+    conn.set_prepared_statement_cache_capacity(statements);
+    Ok(conn)
+}
+
+/// The write connection: [`connection`] with foreign keys on and the chosen `synchronous`.
+fn connect_writer(
+    path: &Path,
+    durability: Durability,
+    busy_timeout: Duration,
+) -> rusqlite::Result<Connection> {
+    let conn = connection(path, busy_timeout, STATEMENT_CACHE)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     let synchronous = match durability {
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
-    conn.create_collation(FOLD, fold_cmp)?;
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 

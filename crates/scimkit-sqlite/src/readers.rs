@@ -23,12 +23,12 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use scimkit_provision::StoreError;
 use tokio::sync::Semaphore;
 
 use crate::cached;
-use crate::collation::{FOLD, fold_cmp};
+use crate::connect::connection;
 use crate::error::backend;
 
 /// How many prepared statements each read connection keeps (rusqlite's statement cache): the
@@ -142,17 +142,11 @@ impl Drop for Lease<'_> {
     }
 }
 
-/// One read connection: read-write flags (a WAL reader writes the shared-memory index) with
+/// One read connection: read-write (a WAL reader writes the shared-memory index) with
 /// `query_only` on, so no statement through it can change the database.
 fn connect(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(busy_timeout)?;
+    let conn = connection(path, busy_timeout, STATEMENT_CACHE)?;
     conn.pragma_update(None, "query_only", "ON")?;
-    conn.create_collation(FOLD, fold_cmp)?;
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 
