@@ -38,11 +38,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode};
 use scimkit_provision::StoreError;
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+use tokio::time::Instant;
 
 use crate::cached;
 use crate::error::backend;
@@ -66,10 +67,10 @@ impl std::fmt::Debug for Writer {
 }
 
 struct Inner {
-    /// The write connection. Used by the holder of `state`'s lock, or by the commit it
-    /// started on the blocking pool (which holds that lock meanwhile).
-    conn: StdMutex<Connection>,
-    /// How long `BEGIN IMMEDIATE` waits for another connection's write lock.
+    /// The write connection (`None` once the store is closed). Used by the holder of
+    /// `state`'s lock, or by the end of a batch it started (which holds that lock meanwhile).
+    conn: StdMutex<Option<Connection>>,
+    /// How long a write waits for another connection's write lock.
     busy_timeout: Duration,
     /// Group commit on; off, every batch holds exactly one write.
     group: bool,
@@ -83,8 +84,8 @@ struct Inner {
 #[cfg(test)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Left {
-    /// It failed (or panicked): rolled back to its savepoint.
-    Failed,
+    /// It panicked while writing: rolled back to its savepoint.
+    Panicked,
     /// Dropped while waiting for its batch: its write stays in the batch.
     Waiting,
 }
@@ -96,6 +97,9 @@ struct State {
     closed: bool,
 }
 
+/// What runs once a batch has ended, before its writers hear of it.
+type AfterCommit = Box<dyn FnOnce() + Send>;
+
 /// What the writers of one batch share.
 struct Batch {
     id: u64,
@@ -104,12 +108,19 @@ struct Batch {
     /// Writers of the batch that may still commit it: from joining until they hold the
     /// outcome, fail, or are dropped.
     members: AtomicUsize,
+    /// What the batch's writes asked to run once it has ended (e.g. clearing a cache that
+    /// must not keep what the batch changed).
+    after: StdMutex<Vec<AfterCommit>>,
 }
 
 const BEGIN: &str = "BEGIN IMMEDIATE";
 const SAVEPOINT: &str = "SAVEPOINT scimkit_write";
 const RELEASE: &str = "RELEASE SAVEPOINT scimkit_write";
 const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT scimkit_write";
+
+fn closed() -> StoreError {
+    StoreError::Backend("the store is closed".into())
+}
 
 /// Why a write did not go into its batch.
 enum Failed {
@@ -123,11 +134,12 @@ enum Failed {
 
 impl Writer {
     /// The write path over `conn` (the store's write connection, already configured);
-    /// `group` turns group commit on.
+    /// `busy_timeout` bounds each write's wait for another connection's write lock; `group`
+    /// turns group commit on.
     pub(crate) fn new(conn: Connection, busy_timeout: Duration, group: bool) -> Writer {
         Writer {
             inner: Arc::new(Inner {
-                conn: StdMutex::new(conn),
+                conn: StdMutex::new(Some(conn)),
                 busy_timeout,
                 group,
                 state: Arc::default(),
@@ -145,28 +157,54 @@ impl Writer {
     ///
     /// # Errors
     /// What `write` returns (the write is then rolled back to its savepoint, and nothing of
-    /// it stays); [`StoreError::Backend`] when the batch cannot be opened (the database lock
-    /// was not granted within the busy timeout, I/O), the store is closed, or the batch
-    /// failed to commit (every write of the batch then fails; none is stored).
+    /// it stays); [`StoreError::Backend`] when the batch cannot be opened (another
+    /// connection kept the database's write lock for the busy timeout, counted from this
+    /// call; I/O), the store is closed, or the batch failed to commit (every write of the
+    /// batch then fails; none is stored).
     pub(crate) async fn write<T>(
         &self,
         write: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.write_then(write, None).await
+    }
+
+    /// [`write`](Self::write), and once the batch holding the write has ended (committed or
+    /// not), before any of its writers returns, `after` runs: even when this call was
+    /// dropped while it waited for the batch. For what must follow the commit, such as
+    /// clearing a cache of what the write changed.
+    ///
+    /// # Errors
+    /// As [`write`](Self::write).
+    pub(crate) async fn write_then<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+        after: Option<AfterCommit>,
+    ) -> Result<T, StoreError> {
         let inner = &self.inner;
+        let deadline = Instant::now() + inner.busy_timeout;
         let mut state = inner.state.clone().lock_owned().await;
         if state.closed {
-            return Err(StoreError::Backend("the store is closed".into()));
+            return Err(closed());
         }
-        if state.open.is_some() && inner.conn().is_autocommit() {
-            // SQLite ended the transaction on its own (after an I/O error, say): what the
-            // batch's writers wrote is gone, so none of them may be acknowledged.
-            inner
-                .end(state, Some("SQLite rolled the transaction back".into()))
-                .await;
-            state = inner.state.clone().lock_owned().await;
+        let in_transaction = !inner.with_conn(|conn| Ok(conn.is_autocommit()))?;
+        match (&state.open, in_transaction) {
+            (Some(_), false) => {
+                // SQLite ended the transaction on its own (after an I/O error, say): what the
+                // batch's writers wrote is gone, so none of them may be acknowledged.
+                inner
+                    .end(state, Some("SQLite rolled the transaction back".into()))
+                    .await;
+                state = inner.state.clone().lock_owned().await;
+            }
+            (None, true) => {
+                // A transaction no batch owns (a batch whose end never ran): none of its
+                // writes was acknowledged, so it is rolled back.
+                inner.with_conn(|conn| cached::run(conn, "ROLLBACK").map_err(backend))?;
+            }
+            _ => {}
         }
         if state.open.is_none() {
-            inner.begin(&mut state).await?;
+            inner.begin(&mut state, deadline).await?;
         }
         let batch = state
             .open
@@ -181,6 +219,14 @@ impl Writer {
         };
         match inner.run(write) {
             Ok(value) => {
+                if let Some(after) = after {
+                    member
+                        .batch
+                        .after
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(after);
+                }
                 member.waiting = true;
                 if inner.group {
                     drop(state);
@@ -193,51 +239,70 @@ impl Writer {
                 Ok(value)
             }
             Err(Failed::Refused(error)) => {
-                if !inner.group {
-                    // The batch holds nothing: end it now rather than in a task.
-                    member.settled = true;
-                    member.batch.members.fetch_sub(1, Ordering::AcqRel);
+                member.settled = true;
+                let last = member.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+                if last || !inner.group {
+                    // No other writer will commit the batch: end it before returning, so
+                    // it does not keep the write lock.
                     inner.end(state, None).await;
                 }
-                // Else dropping `member` leaves the batch (a task ends it if it was the last).
                 Err(error)
             }
             Err(Failed::Broken(error, why)) => {
-                inner.end(state, Some(why)).await;
                 member.settled = true;
                 member.batch.members.fetch_sub(1, Ordering::AcqRel);
+                inner.end(state, Some(why)).await;
                 Err(error)
             }
         }
     }
 
-    /// Commits the open batch, if any, and waits for it; later writes fail (closing the
-    /// store).
+    /// Commits the open batch, if any, and closes the write connection; later writes fail.
     pub(crate) async fn close(&self) {
         let mut state = self.inner.state.clone().lock_owned().await;
         state.closed = true;
-        self.inner.end(state, None).await;
+        let inner = self.inner.clone();
+        inner.end(state, None).await;
+        let _lock = self.inner.state.lock().await;
+        let conn = self.inner.slot().take();
+        drop(conn);
     }
 
     /// Runs `f` on the write connection outside any batch (opening the store: migrations
     /// done, no writer yet).
-    pub(crate) fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
-        f(&self.inner.conn())
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the store is closed; what `f` returns.
+    pub(crate) fn with_connection<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.inner.with_conn(f)
     }
 }
 
 impl Inner {
-    fn conn(&self) -> StdGuard<'_, Connection> {
+    fn slot(&self) -> StdGuard<'_, Option<Connection>> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Runs `f` on the write connection.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the store is closed; what `f` returns.
+    fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        f(self.slot().as_ref().ok_or_else(closed)?)
+    }
+
     /// Opens a batch: `BEGIN IMMEDIATE`, tried at once and, while another connection holds
-    /// the write lock, again after growing sleeps until the busy timeout.
-    async fn begin(&self, state: &mut State) -> Result<(), StoreError> {
-        let deadline = Instant::now() + self.busy_timeout;
+    /// the write lock, again after growing sleeps until `deadline`.
+    async fn begin(&self, state: &mut State, deadline: Instant) -> Result<(), StoreError> {
         let mut pause = Duration::from_millis(1);
         loop {
-            match self.try_begin() {
+            match self.with_conn(|conn| Ok(try_begin(conn, self.busy_timeout)))? {
                 Ok(()) => break,
                 Err(e) if is_busy(&e) && Instant::now() < deadline => {
                     tokio::time::sleep(pause.min(deadline - Instant::now())).await;
@@ -251,17 +316,9 @@ impl Inner {
             id: state.next_batch,
             outcome: watch::Sender::new(None),
             members: AtomicUsize::new(0),
+            after: StdMutex::default(),
         }));
         Ok(())
-    }
-
-    /// One `BEGIN IMMEDIATE` that does not wait for the lock (SQLite's busy handler off).
-    fn try_begin(&self) -> rusqlite::Result<()> {
-        let conn = self.conn();
-        conn.busy_timeout(Duration::ZERO)?;
-        let begun = cached::run(&conn, BEGIN);
-        let restored = conn.busy_timeout(self.busy_timeout);
-        begun.and(restored)
     }
 
     /// Runs one write inside its savepoint (see [`Writer::write`]).
@@ -269,14 +326,12 @@ impl Inner {
         &self,
         write: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, Failed> {
-        let conn = self.conn();
-        cached::run(&conn, SAVEPOINT).map_err(|e| Failed::Refused(backend(e)))?;
-        let mut savepoint = Savepoint {
-            conn: &conn,
-            open: true,
-        };
-        let done = write(&conn).and_then(|value| {
-            cached::run(&conn, RELEASE).map_err(backend)?;
+        let slot = self.slot();
+        let conn = slot.as_ref().ok_or_else(|| Failed::Refused(closed()))?;
+        cached::run(conn, SAVEPOINT).map_err(|e| Failed::Refused(backend(e)))?;
+        let mut savepoint = Savepoint { conn, open: true };
+        let done = write(conn).and_then(|value| {
+            cached::run(conn, RELEASE).map_err(backend)?;
             Ok(value)
         });
         match done {
@@ -292,54 +347,98 @@ impl Inner {
     }
 
     /// Ends the open batch: commits it (or rolls it back when `failure` says why it must
-    /// fail) and publishes the outcome to its writers. The work runs on the blocking pool,
-    /// from a task that holds the writers' lock until it is done, so that dropping the caller
-    /// cannot leave it half done; the caller waits for it.
+    /// fail), runs what its writes asked to run after it, and publishes the outcome to its
+    /// writers. The work runs on the blocking pool and holds the writers' lock until it is
+    /// done; dropping the caller cannot interrupt it, and if it cannot run there (the runtime
+    /// is shutting down, or there is none) it runs on this thread.
     async fn end(self: &Arc<Self>, mut state: OwnedMutexGuard<State>, failure: Option<String>) {
         let Some(batch) = state.open.take() else {
             return;
         };
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            // Not on a tokio runtime: commit on this thread.
-            batch.outcome.send_replace(Some(self.finish(failure)));
-            return;
+        let ending = Ending {
+            inner: self.clone(),
+            batch,
+            failure,
+            state: Some(state),
+            done: false,
         };
-        let inner = self.clone();
-        let finish = async move {
-            let outcome = match tokio::task::spawn_blocking(move || inner.finish(failure)).await {
-                Ok(outcome) => outcome,
-                Err(e) => Err(format!("the commit did not finish: {e}")),
-            };
-            batch.outcome.send_replace(Some(outcome));
-            drop(state);
-        };
-        let _ = runtime.spawn(finish).await;
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let _ = runtime.spawn_blocking(move || drop(ending)).await;
+            }
+            Err(_) => drop(ending),
+        }
     }
 
     /// `COMMIT` (or, with a `failure`, `ROLLBACK`) on this thread.
     fn finish(&self, failure: Option<String>) -> Outcome {
-        let conn = self.conn();
+        let slot = self.slot();
+        let Some(conn) = slot.as_ref() else {
+            return Err("the store is closed".into());
+        };
         if let Some(failure) = failure {
             // Fails only when SQLite already ended the transaction.
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = cached::run(conn, "ROLLBACK");
             return Err(failure);
         }
         if conn.is_autocommit() {
             return Err("SQLite rolled the transaction back".into());
         }
-        cached::run(&conn, "COMMIT").map_err(|e| {
+        cached::run(conn, "COMMIT").map_err(|e| {
             // A COMMIT that failed (a deferred constraint, I/O) may leave the transaction
             // open: end it, so the next batch starts clean.
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = cached::run(conn, "ROLLBACK");
             e.to_string()
         })
     }
+}
+
+/// One `BEGIN IMMEDIATE` that does not wait for another connection's lock (SQLite's busy
+/// handler off for it; `busy_timeout` is put back after).
+fn try_begin(conn: &Connection, busy_timeout: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::ZERO)?;
+    let begun = cached::run(conn, BEGIN);
+    let restored = conn.busy_timeout(busy_timeout);
+    begun.and(restored)
 }
 
 fn is_busy(error: &rusqlite::Error) -> bool {
     error
         .sqlite_error_code()
         .is_some_and(|code| matches!(code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+}
+
+/// The end of a batch, done when dropped: wherever it is dropped (after running on the
+/// blocking pool, or unrun because the runtime shut down), the batch is committed or
+/// rolled back, its `after` work runs, its outcome is published, and then the writers'
+/// lock is let go. A batch is never left open on the connection with no one to end it.
+struct Ending {
+    inner: Arc<Inner>,
+    batch: Arc<Batch>,
+    failure: Option<String>,
+    state: Option<OwnedMutexGuard<State>>,
+    done: bool,
+}
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        if std::mem::replace(&mut self.done, true) {
+            return;
+        }
+        let outcome = self.inner.finish(self.failure.take());
+        let after = std::mem::take(
+            &mut *self
+                .batch
+                .after
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for after in after {
+            after();
+        }
+        self.batch.outcome.send_replace(Some(outcome));
+        self.state.take();
+    }
 }
 
 /// The savepoint of the write running: rolled back when dropped open (the write panicked).
@@ -418,9 +517,10 @@ impl Member {
 }
 
 impl Drop for Member {
-    /// A writer leaves its batch without its outcome (failed, panicked, or dropped while
-    /// waiting): when it was the last one that could commit the batch, a task commits what
-    /// the batch holds, so the batch does not keep the write lock until the next write comes.
+    /// A writer leaves its batch without its outcome (panicked, or dropped while waiting):
+    /// when it was the last one that could commit the batch, the batch is ended (now when the
+    /// writers' lock is free, else by a task once it is), so it does not keep the write lock
+    /// until the next write comes.
     fn drop(&mut self) {
         if self.settled {
             return;
@@ -430,21 +530,50 @@ impl Drop for Member {
             left.push(if self.waiting {
                 Left::Waiting
             } else {
-                Left::Failed
+                Left::Panicked
             });
         }
         let last = self.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
         if !last || self.batch.outcome.borrow().is_some() {
             return;
         }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (inner, id) = (self.inner.clone(), self.batch.id);
-            runtime.spawn(async move {
-                let state = inner.state.clone().lock_owned().await;
-                if state.open.as_ref().is_some_and(|open| open.id == id) {
-                    inner.end(state, None).await;
+        let (inner, id) = (self.inner.clone(), self.batch.id);
+        let still_open = move |state: &State| state.open.as_ref().is_some_and(|open| open.id == id);
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        match inner.state.clone().try_lock_owned() {
+            // The writers' lock is free: end the batch now, on the blocking pool (or on this
+            // thread with no runtime; an end that never gets to run there runs when dropped).
+            Ok(mut state) => {
+                if !still_open(&state) {
+                    return;
                 }
-            });
+                let Some(batch) = state.open.take() else {
+                    return;
+                };
+                let ending = Ending {
+                    inner,
+                    batch,
+                    failure: None,
+                    state: Some(state),
+                    done: false,
+                };
+                match runtime {
+                    Some(runtime) => drop(runtime.spawn_blocking(move || drop(ending))),
+                    None => drop(ending),
+                }
+            }
+            // Taken: its holder may be a writer joining the batch; a task ends the batch if it
+            // is still open when the lock comes to it.
+            Err(_) => {
+                if let Some(runtime) = runtime {
+                    runtime.spawn(async move {
+                        let state = inner.state.clone().lock_owned().await;
+                        if still_open(&state) {
+                            inner.end(state, None).await;
+                        }
+                    });
+                }
+            }
         }
     }
 }

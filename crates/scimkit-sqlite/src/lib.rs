@@ -115,11 +115,13 @@
 //! between its `SAVEPOINT` and its `RELEASE`, so it is cut off either before it wrote
 //! (nothing of it is stored) or after, while it waits for its batch (it is complete and
 //! committed with the batch, unacknowledged, like a response lost on the wire). A write
-//! that panics is rolled back to its savepoint. Any writer of a batch may commit it, and a
-//! task commits a batch whose writers were all dropped, so no batch keeps the write lock.
-//! While another connection (another process) holds the database's write lock, a writer
-//! retries `BEGIN IMMEDIATE` after short sleeps, up to the busy timeout, without blocking
-//! its thread.
+//! that panics is rolled back to its savepoint. Any writer of a batch may commit it; a
+//! batch whose writers all failed or were dropped is committed as they leave, and the end of
+//! a batch runs even if the runtime it was started on shuts down first, so once no call is
+//! running the store holds no transaction and no write lock. While another connection
+//! (another process) holds the database's write lock, a writer retries `BEGIN IMMEDIATE`
+//! after short sleeps, without blocking its thread, until the busy timeout, counted from the
+//! start of its call.
 //!
 //! **Reads inside a write** (the version check, uniqueness, the PATCH's current resource)
 //! see the earlier writes of the same batch before they are committed. That is sound for

@@ -270,14 +270,16 @@ mod tests {
             .expect("open");
         for statement in [LOAD_KEYS, PRESENT_KEYS, DELETE_KEYS] {
             let explain = format!("EXPLAIN QUERY PLAN {statement}");
-            let plan: Vec<String> = store.writer.with_connection(|conn| {
-                let mut explain = conn.prepare(&explain).expect("explain");
-                explain
-                    .query_map((1_i64, r#"["a","b"]"#), |row| row.get::<_, String>(3))
-                    .expect("explain")
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    .expect("detail")
-            });
+            let plan: Vec<String> = store
+                .writer
+                .with_connection(|conn| {
+                    let mut explain = conn.prepare(&explain).map_err(backend)?;
+                    explain
+                        .query_map((1_i64, r#"["a","b"]"#), |row| row.get::<_, String>(3))
+                        .and_then(Iterator::collect)
+                        .map_err(backend)
+                })
+                .expect("explain");
             assert!(
                 plan.iter()
                     .any(|step| step.starts_with("SEARCH members USING")

@@ -73,8 +73,10 @@ impl SqliteOptions {
     }
 
     /// How long a write waits for the database lock held by another connection (another
-    /// store on the same file, another process) before failing with
-    /// [`StoreError::Backend`](scimkit_provision::StoreError::Backend) (builder style).
+    /// store on the same file, another process), counted from the start of the call, before
+    /// failing with [`StoreError::Backend`](scimkit_provision::StoreError::Backend) (builder
+    /// style). It also bounds how long opening a store waits for the lock when the stored
+    /// rows must be re-derived for a changed registry.
     pub fn busy_timeout(mut self, timeout: Duration) -> SqliteOptions {
         self.busy_timeout = timeout;
         self

@@ -522,17 +522,23 @@ impl SqliteStore {
     /// the write connection (and on the calling thread: a large database takes a while).
     fn reindex_if_needed(&self, conn: &Connection) -> Result<(), StoreError> {
         let wanted = fingerprint(&self.registry);
-        let tx =
-            Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(backend)?;
-        let stored: Option<String> = tx
-            .query_row(
+        let indexed_for = |conn: &Connection| -> Result<Option<String>, StoreError> {
+            conn.query_row(
                 "SELECT value FROM store_meta WHERE key = 'layout'",
                 [],
                 |row| row.get(0),
             )
             .optional()
-            .map_err(backend)?;
-        if stored.as_deref() == Some(wanted.as_str()) {
+            .map_err(backend)
+        };
+        // Read first, without the write lock: opening an up-to-date database (every opening
+        // but the first after a schema change) does not wait for another writer.
+        if indexed_for(conn)?.as_deref() == Some(wanted.as_str()) {
+            return Ok(());
+        }
+        let tx =
+            Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(backend)?;
+        if indexed_for(&tx)?.as_deref() == Some(wanted.as_str()) {
             return Ok(());
         }
         let rows = tx

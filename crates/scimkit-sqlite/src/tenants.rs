@@ -160,6 +160,21 @@ const COLUMNS: &str = "id, name, enabled, preset, patch_response, allowed_email_
                        token_hash, created, last_modified";
 
 impl SqliteTenants {
+    /// One write of the tenants table through the store's writer. Once the batch holding it
+    /// has ended, and before the call returns, the token cache is cleared, so the change
+    /// takes effect at once for this store, even when the call was dropped while it waited
+    /// for its batch (tester: the cache was cleared after the call's last await, so a cut-off
+    /// change was committed and the cache kept the old tenant).
+    async fn write<T>(
+        &self,
+        write: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let cache = self.cache.clone();
+        self.writer
+            .write_then(write, Some(Box::new(move || cache.clear())))
+            .await
+    }
+
     /// Adds a tenant with `token` (or a new random one from [`generate_token`]) and returns
     /// the token: the only time it is available.
     ///
@@ -177,7 +192,6 @@ impl SqliteTenants {
         let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
         let hash = TokenHash::of(&token).to_hex();
         let result = self
-            .writer
             .write(|conn| {
                 conn.execute(
                     "INSERT INTO tenants (id, name, enabled, preset, patch_response, \
@@ -207,7 +221,6 @@ impl SqliteTenants {
                 })
             })
             .await;
-        self.cache.clear();
         result.map(|_| token)
     }
 
@@ -241,7 +254,6 @@ impl SqliteTenants {
     pub async fn update(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let domains = Value::from(tenant.allowed_email_domains.clone()).to_string();
         let done = self
-            .writer
             .write(|conn| {
                 conn.execute(
                     "UPDATE tenants SET enabled = ?, preset = ?, patch_response = ?, \
@@ -258,7 +270,6 @@ impl SqliteTenants {
                 .map_err(backend)
             })
             .await;
-        self.cache.clear();
         match done? {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),
@@ -286,7 +297,6 @@ impl SqliteTenants {
     /// this token; [`StoreError::Backend`] on database failure.
     pub async fn set_token(&self, id: &str, token: &str) -> Result<(), StoreError> {
         let done = self
-            .writer
             .write(|conn| {
                 conn.execute(
                     "UPDATE tenants SET token_hash = ?, last_modified = ? WHERE id = ?",
@@ -298,7 +308,6 @@ impl SqliteTenants {
                 })
             })
             .await;
-        self.cache.clear();
         match done? {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),

@@ -233,3 +233,35 @@ async fn a_replaced_token_never_becomes_another_tenants() {
     let reopened = SqliteStore::open(&path, registry).await.expect("reopen");
     assert!(taken(reopened.tenants().set_token("tb", "TA-new").await));
 }
+
+/// Regression (tester): a tenant change dropped while it waited for its batch (a cut-off
+/// request) was committed with the batch, but the token cache was cleared only after the
+/// call's last await, so the store kept authenticating the tenant as it was, for up to
+/// `TOKEN_CACHE_TTL`. The cache is now cleared when the batch ends.
+#[tokio::test]
+async fn a_tenant_change_cut_off_while_waiting_still_clears_the_cache() {
+    let (_dir, path, registry) = temp_db();
+    let store = SqliteStore::open(&path, registry).await.expect("open");
+    let tenants = store.tenants();
+    tenants
+        .add(&Tenant::new("acme"), "Acme", Some("acme-token"))
+        .await
+        .expect("add");
+    let cached = tenants.authenticate("acme-token").await.expect("known");
+    assert!(cached.tenant.enabled);
+    let disable = Tenant::new("acme").with_enabled(false);
+    let mut update = Box::pin(tenants.update(&disable));
+    let ready =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(update.as_mut().poll(cx).is_ready()))
+            .await;
+    assert!(!ready, "written, waiting for its batch");
+    drop(update);
+    // A later write comes after the cut-off one's batch has ended.
+    tenants
+        .add(&Tenant::new("later"), "Later", None)
+        .await
+        .expect("add");
+    assert!(!tenants.get("acme").await.expect("stored").tenant.enabled);
+    let now = tenants.authenticate("acme-token").await.expect("known");
+    assert!(!now.tenant.enabled, "the change is seen at once");
+}

@@ -193,7 +193,7 @@ async fn add(args: TenantAddArgs) -> Result<String, String> {
         .await
         .map_err(|e| match e {
             StoreError::Uniqueness { attribute, .. } if attribute == "token" => {
-                "another tenant already has this token".to_owned()
+                "another tenant has (or had) this token".to_owned()
             }
             StoreError::Uniqueness { .. } => format!("a tenant {:?} already exists", args.id),
             other => message(other),
@@ -276,7 +276,7 @@ fn message(err: StoreError) -> String {
 fn named(id: &str, err: StoreError) -> String {
     match err {
         StoreError::NotFound => format!("no tenant {id:?} (see `scimkit tenant list`)"),
-        StoreError::Uniqueness { .. } => "another tenant already has this token".into(),
+        StoreError::Uniqueness { .. } => "another tenant has (or had) this token".into(),
         other => message(other),
     }
 }

@@ -700,7 +700,8 @@ async fn failed_mid_write(store: &Arc<SqliteStore>, registry: &Arc<SchemaRegistr
     assert!(panicked.expect_err("panicked").is_panic());
     assert_eq!(
         std::mem::take(&mut *store.writer.inner.left.lock().expect("log")),
-        [Left::Failed, Left::Failed]
+        [Left::Panicked],
+        "the failed write left its batch as it returned; the panicking one as it unwound"
     );
     store
         .create(&ctx, users, user("next"))

@@ -1,0 +1,236 @@
+//! A store outlives the calls, and the runtimes, its writes ran on: whatever happened to a
+//! write (cut off as its runtime ended, refused, dropped outside any runtime), once no call
+//! is running the store holds no transaction and no write lock, and it writes again. Also:
+//! `close` closes the write connection, and the busy timeout bounds each call, however
+//! many writers queue behind another connection's lock. (Regressions from a tester's runs
+//! against the write path on rusqlite.)
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use scimkit_provision::{RequestContext, Store, StoreError};
+use scimkit_schema::{ResourceType, SchemaRegistry};
+use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
+use serde_json::{Value, json};
+
+fn user(name: &str) -> Value {
+    json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name})
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn users(registry: &SchemaRegistry) -> &ResourceType {
+    registry.resource_type("User").expect("User")
+}
+
+/// Polls `future` `polls` times back to back, then drops it (what `select!` does to the
+/// branch that lost); whether it finished.
+async fn poll_times<F: Future>(future: F, polls: usize) -> bool {
+    let mut future = std::pin::pin!(future);
+    for _ in 0..polls {
+        let step = std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await;
+        if step.is_ready() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether another connection gets the database's write lock at once.
+fn lock_is_free(path: &Path) -> rusqlite::Result<()> {
+    let other = rusqlite::Connection::open(path)?;
+    other.busy_timeout(Duration::ZERO)?;
+    other.execute_batch("BEGIN IMMEDIATE; ROLLBACK")
+}
+
+fn open(path: &Path, registry: &Arc<SchemaRegistry>) -> SqliteStore {
+    let options = SqliteOptions::new(path).durability(Durability::Normal);
+    current_thread()
+        .block_on(SqliteStore::open_with(&options, registry.clone()))
+        .expect("open")
+}
+
+/// Regression: a write cut off as it began to commit its batch, on a runtime that then
+/// ended, left the connection inside its transaction: every later write failed with "cannot
+/// start a transaction within a transaction" and other connections found the file locked.
+/// The end of a batch now runs even when its task never does.
+#[test]
+fn a_write_cut_off_as_its_runtime_ends_leaves_no_transaction() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let ctx = RequestContext::for_tenant("t");
+    for polls in 1..=4 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("runtime.db");
+        let store = open(&path, &registry);
+        let first = current_thread();
+        let finished = first.block_on(poll_times(
+            store.create(&ctx, users(&registry), user("cut")),
+            polls,
+        ));
+        drop(first);
+        assert_eq!(lock_is_free(&path), Ok(()), "after {polls} polls");
+        let second = current_thread();
+        let next = second.block_on(store.create(&ctx, users(&registry), user("next")));
+        assert!(next.is_ok(), "after {polls} polls: {next:?}");
+        let found = second
+            .block_on(store.search(
+                &ctx,
+                users(&registry),
+                &scimkit_provision::SearchQuery::all(10),
+            ))
+            .expect("search");
+        // The cut-off write is all or nothing (committed with its batch, or never written).
+        assert!(
+            found.total_results == 1 || found.total_results == 2,
+            "after {polls} polls (finished: {finished}): {}",
+            found.total_results
+        );
+    }
+}
+
+/// Regression: a write refused inside a batch it opened (409 here) left the batch, and the
+/// write lock, to a task; between two `block_on` calls of a current-thread runtime nothing
+/// ran it, so another connection found the file locked.
+#[test]
+fn a_refused_write_leaves_no_lock_between_calls() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let ctx = RequestContext::for_tenant("t");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("refused.db");
+    let store = open(&path, &registry);
+    let runtime = current_thread();
+    runtime
+        .block_on(store.create(&ctx, users(&registry), user("taken")))
+        .expect("create");
+    let refused = runtime.block_on(store.create(&ctx, users(&registry), user("TAKEN")));
+    assert!(
+        matches!(refused, Err(StoreError::Uniqueness { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(lock_is_free(&path), Ok(()));
+}
+
+/// Regression: a write dropped, outside any runtime, while it waited for its batch could not
+/// hand the batch to a task: the batch kept the write lock until the store's next write.
+/// Its write is committed with the batch (all of it), and the lock is free.
+#[test]
+fn a_waiting_write_dropped_outside_a_runtime_is_committed_and_frees_the_lock() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let ctx = RequestContext::for_tenant("t");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("outside.db");
+    let store = open(&path, &registry);
+    let runtime = current_thread();
+    let mut create = Box::pin(store.create(&ctx, users(&registry), user("waiting")));
+    let ready = runtime.block_on(std::future::poll_fn(|cx| {
+        Poll::Ready(create.as_mut().poll(cx).is_ready())
+    }));
+    assert!(!ready, "written, waiting for its batch");
+    drop(create);
+    assert_eq!(lock_is_free(&path), Ok(()));
+    let found = runtime
+        .block_on(store.search(
+            &ctx,
+            users(&registry),
+            &scimkit_provision::SearchQuery::all(10),
+        ))
+        .expect("search");
+    assert_eq!(found.total_results, 1);
+}
+
+/// Regression: `close` committed the open batch but kept the write connection open (the
+/// file's WAL stayed, and no other connection could take the database exclusively).
+#[test]
+fn close_closes_the_write_connection() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let ctx = RequestContext::for_tenant("t");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("close.db");
+    let store = open(&path, &registry);
+    let runtime = current_thread();
+    runtime
+        .block_on(store.create(&ctx, users(&registry), user("kept")))
+        .expect("create");
+    runtime.block_on(store.close());
+    let after = runtime.block_on(store.create(&ctx, users(&registry), user("late")));
+    assert!(
+        matches!(&after, Err(StoreError::Backend(d)) if d.contains("closed")),
+        "{after:?}"
+    );
+    let other = rusqlite::Connection::open(&path).expect("other");
+    other.busy_timeout(Duration::ZERO).expect("no wait");
+    let mode: String = other
+        .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))
+        .expect("no other connection is open");
+    assert_eq!(mode, "delete");
+    let kept: i64 = other
+        .query_row("SELECT count(*) FROM resources", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(kept, 1);
+}
+
+/// Regression: the busy timeout was counted from the moment a writer got the writers' lock,
+/// so with another connection holding the database's lock the k-th queued writer failed
+/// after k timeouts. Each call now fails within its own timeout (tokio's clock, paused:
+/// no wall-clock timing).
+#[tokio::test(start_paused = true)]
+async fn the_busy_timeout_bounds_every_queued_writer() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("busy.db");
+    let timeout = Duration::from_millis(400);
+    let options = SqliteOptions::new(&path)
+        .durability(Durability::Normal)
+        .busy_timeout(timeout);
+    let store = Arc::new(
+        SqliteStore::open_with(&options, registry.clone())
+            .await
+            .expect("open"),
+    );
+    let other = rusqlite::Connection::open(&path).expect("other");
+    other
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the lock");
+    let start = tokio::time::Instant::now();
+    let writers: Vec<_> = (0..3)
+        .map(|n| {
+            let (store, registry) = (store.clone(), registry.clone());
+            tokio::spawn(async move {
+                let ctx = RequestContext::for_tenant("t");
+                let failed = store
+                    .create(&ctx, users(&registry), user(&format!("w{n}")))
+                    .await;
+                (failed, tokio::time::Instant::now())
+            })
+        })
+        .collect();
+    for writer in writers {
+        let (failed, at) = writer.await.expect("task");
+        assert!(
+            matches!(&failed, Err(StoreError::Backend(d)) if d.contains("locked")),
+            "{failed:?}"
+        );
+        assert!(
+            at - start <= timeout + Duration::from_millis(60),
+            "failed {:?} after the call",
+            at - start
+        );
+    }
+    other.execute_batch("COMMIT").expect("free the lock");
+    store
+        .create(
+            &RequestContext::for_tenant("t"),
+            users(&registry),
+            user("after"),
+        )
+        .await
+        .expect("writes again");
+}
