@@ -8,8 +8,8 @@
 //! - The first writer to find no open batch runs `BEGIN IMMEDIATE`, which takes the
 //!   database's write lock. It is tried without waiting; when another connection (another
 //!   store, another process) holds the lock, the writer sleeps and tries again, asynchronously,
-//!   up to the busy timeout, so no runtime thread blocks on the lock and a writer dropped
-//!   meanwhile has opened nothing.
+//!   up to the busy timeout (counted from the start of the call), so no runtime thread
+//!   blocks on the lock and a writer dropped meanwhile has opened nothing.
 //! - Each write runs inside its own `SAVEPOINT`. A write that succeeds `RELEASE`s it; one
 //!   that fails (or panics) is rolled back to it (`ROLLBACK TO`, then `RELEASE`) before the
 //!   lock is let go, so it leaves nothing in the batch; its error is returned at once. There
@@ -20,13 +20,21 @@
 //!   writer of the batch ([`tokio::sync::watch`]), and each returns only then. Writers
 //!   arriving during the `COMMIT` queue on the lock and form the next batch.
 //! - The `COMMIT` (the fsync) runs on the blocking pool ([`tokio::task::spawn_blocking`]),
-//!   from a task that holds the writers' lock: dropping the writer that started it cannot
-//!   interrupt it, and the outcome still reaches everyone waiting. A failed `COMMIT` (disk
-//!   full, I/O error) is rolled back and fails every write of the batch: none of them is
-//!   acknowledged.
-//! - A writer dropped while it waits for its batch (client gone, a request timeout) leaves a
-//!   complete write in the batch; when the last writer of a batch is gone, a task commits
-//!   it, so no batch keeps the write lock.
+//!   which holds the writers' lock until the outcome is published: dropping the writer that
+//!   started it cannot interrupt it, and the outcome still reaches everyone waiting. The end
+//!   of a batch is a value that does its work when dropped, so it runs even when the pool
+//!   drops it unrun (its runtime shutting down), or on the caller's thread with no runtime:
+//!   no batch is ever left open on the connection with no one to end it. A failed `COMMIT`
+//!   (disk full, I/O error) is rolled back and fails every write of the batch: none of them
+//!   is acknowledged.
+//! - A write that fails (a 409, a 412) while it is its batch's only writer ends the batch
+//!   before it returns. A writer dropped while it waits for its batch (client gone, a request
+//!   timeout) leaves a complete write in the batch; when it was the last writer of the batch,
+//!   the batch is ended at once if the writers' lock is free, else by a task once it is. So
+//!   once no call is running, the store holds no transaction and no write lock.
+//! - What a write needs done once its batch has ended (the tenants' token cache cleared) runs
+//!   before any writer of the batch returns, also when that write's caller is gone
+//!   ([`Writer::write_then`]).
 //!
 //! Reads inside a write (the version check, uniqueness) see the earlier writes of the same
 //! batch before they are committed. That is sound: the batch commits or fails as one, so no

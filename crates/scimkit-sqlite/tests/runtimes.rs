@@ -58,40 +58,73 @@ fn open(path: &Path, registry: &Arc<SchemaRegistry>) -> SqliteStore {
         .expect("open")
 }
 
+/// What each test starts from: a store on a new file (the directory lives as long as the
+/// first value), its path, the core registry, a current-thread runtime and a context.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    registry: Arc<SchemaRegistry>,
+    store: SqliteStore,
+    runtime: tokio::runtime::Runtime,
+    ctx: RequestContext,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("store.db");
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = open(&path, &registry);
+    Fixture {
+        _dir: dir,
+        path,
+        registry,
+        store,
+        runtime: current_thread(),
+        ctx: RequestContext::for_tenant("t"),
+    }
+}
+
+impl Fixture {
+    fn users(&self) -> &ResourceType {
+        users(&self.registry)
+    }
+
+    /// How many users the store holds, read on `runtime`.
+    fn count(&self, runtime: &tokio::runtime::Runtime) -> u64 {
+        runtime
+            .block_on(self.store.search(
+                &self.ctx,
+                self.users(),
+                &scimkit_provision::SearchQuery::all(10),
+            ))
+            .expect("search")
+            .total_results
+    }
+}
+
 /// Regression: a write cut off as it began to commit its batch, on a runtime that then
 /// ended, left the connection inside its transaction: every later write failed with "cannot
 /// start a transaction within a transaction" and other connections found the file locked.
 /// The end of a batch now runs even when its task never does.
 #[test]
 fn a_write_cut_off_as_its_runtime_ends_leaves_no_transaction() {
-    let registry = Arc::new(SchemaRegistry::core());
-    let ctx = RequestContext::for_tenant("t");
     for polls in 1..=4 {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("runtime.db");
-        let store = open(&path, &registry);
+        let f = fixture();
         let first = current_thread();
         let finished = first.block_on(poll_times(
-            store.create(&ctx, users(&registry), user("cut")),
+            f.store.create(&f.ctx, f.users(), user("cut")),
             polls,
         ));
         drop(first);
-        assert_eq!(lock_is_free(&path), Ok(()), "after {polls} polls");
+        assert_eq!(lock_is_free(&f.path), Ok(()), "after {polls} polls");
         let second = current_thread();
-        let next = second.block_on(store.create(&ctx, users(&registry), user("next")));
+        let next = second.block_on(f.store.create(&f.ctx, f.users(), user("next")));
         assert!(next.is_ok(), "after {polls} polls: {next:?}");
-        let found = second
-            .block_on(store.search(
-                &ctx,
-                users(&registry),
-                &scimkit_provision::SearchQuery::all(10),
-            ))
-            .expect("search");
         // The cut-off write is all or nothing (committed with its batch, or never written).
+        let total = f.count(&second);
         assert!(
-            found.total_results == 1 || found.total_results == 2,
-            "after {polls} polls (finished: {finished}): {}",
-            found.total_results
+            total == 1 || total == 2,
+            "after {polls} polls (finished: {finished}): {total}"
         );
     }
 }
@@ -101,21 +134,18 @@ fn a_write_cut_off_as_its_runtime_ends_leaves_no_transaction() {
 /// ran it, so another connection found the file locked.
 #[test]
 fn a_refused_write_leaves_no_lock_between_calls() {
-    let registry = Arc::new(SchemaRegistry::core());
-    let ctx = RequestContext::for_tenant("t");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("refused.db");
-    let store = open(&path, &registry);
-    let runtime = current_thread();
-    runtime
-        .block_on(store.create(&ctx, users(&registry), user("taken")))
+    let f = fixture();
+    f.runtime
+        .block_on(f.store.create(&f.ctx, f.users(), user("taken")))
         .expect("create");
-    let refused = runtime.block_on(store.create(&ctx, users(&registry), user("TAKEN")));
+    let refused = f
+        .runtime
+        .block_on(f.store.create(&f.ctx, f.users(), user("TAKEN")));
     assert!(
         matches!(refused, Err(StoreError::Uniqueness { .. })),
         "{refused:?}"
     );
-    assert_eq!(lock_is_free(&path), Ok(()));
+    assert_eq!(lock_is_free(&f.path), Ok(()));
 }
 
 /// Regression: a write dropped, outside any runtime, while it waited for its batch could not
@@ -123,49 +153,33 @@ fn a_refused_write_leaves_no_lock_between_calls() {
 /// Its write is committed with the batch (all of it), and the lock is free.
 #[test]
 fn a_waiting_write_dropped_outside_a_runtime_is_committed_and_frees_the_lock() {
-    let registry = Arc::new(SchemaRegistry::core());
-    let ctx = RequestContext::for_tenant("t");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("outside.db");
-    let store = open(&path, &registry);
-    let runtime = current_thread();
-    let mut create = Box::pin(store.create(&ctx, users(&registry), user("waiting")));
-    let ready = runtime.block_on(std::future::poll_fn(|cx| {
+    let f = fixture();
+    let mut create = Box::pin(f.store.create(&f.ctx, f.users(), user("waiting")));
+    let ready = f.runtime.block_on(std::future::poll_fn(|cx| {
         Poll::Ready(create.as_mut().poll(cx).is_ready())
     }));
     assert!(!ready, "written, waiting for its batch");
     drop(create);
-    assert_eq!(lock_is_free(&path), Ok(()));
-    let found = runtime
-        .block_on(store.search(
-            &ctx,
-            users(&registry),
-            &scimkit_provision::SearchQuery::all(10),
-        ))
-        .expect("search");
-    assert_eq!(found.total_results, 1);
+    assert_eq!(lock_is_free(&f.path), Ok(()));
+    assert_eq!(f.count(&f.runtime), 1);
 }
 
 /// Regression: `close` committed the open batch but kept the write connection open (the
 /// file's WAL stayed, and no other connection could take the database exclusively).
 #[test]
 fn close_closes_the_write_connection() {
-    let registry = Arc::new(SchemaRegistry::core());
-    let ctx = RequestContext::for_tenant("t");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("close.db");
-    let store = open(&path, &registry);
-    let runtime = current_thread();
+    let f = fixture();
+    let (store, ctx, runtime, path) = (&f.store, &f.ctx, &f.runtime, &f.path);
     runtime
-        .block_on(store.create(&ctx, users(&registry), user("kept")))
+        .block_on(store.create(ctx, f.users(), user("kept")))
         .expect("create");
     runtime.block_on(store.close());
-    let after = runtime.block_on(store.create(&ctx, users(&registry), user("late")));
+    let after = runtime.block_on(store.create(ctx, f.users(), user("late")));
     assert!(
         matches!(&after, Err(StoreError::Backend(d)) if d.contains("closed")),
         "{after:?}"
     );
-    let other = rusqlite::Connection::open(&path).expect("other");
+    let other = rusqlite::Connection::open(path).expect("other");
     other.busy_timeout(Duration::ZERO).expect("no wait");
     let mode: String = other
         .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))
