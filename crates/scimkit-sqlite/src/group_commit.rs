@@ -27,11 +27,14 @@
 //!   no batch is ever left open on the connection with no one to end it. A failed `COMMIT`
 //!   (disk full, I/O error) is rolled back and fails every write of the batch: none of them
 //!   is acknowledged.
-//! - A write that fails (a 409, a 412) while it is its batch's only writer ends the batch
-//!   before it returns. A writer dropped while it waits for its batch (client gone, a request
-//!   timeout) leaves a complete write in the batch; when it was the last writer of the batch,
-//!   the batch is ended at once if the writers' lock is free, else by a task once it is. So
-//!   once no call is running, the store holds no transaction and no write lock.
+//! - A write that fails (a 409, a 412) or panics while it is its batch's only writer ends the
+//!   batch before it returns (a panic is caught, settled, and resumed). A writer dropped while
+//!   it waits for its batch (client gone, a request timeout) leaves a complete write in the
+//!   batch; when it was the last writer of the batch, the batch is ended at once if the
+//!   writers' lock is free, else by whoever lets go of the lock next ([`Held`]), or by a task
+//!   if the lock was handed to a queued call that is dropped unrun. So once no call is
+//!   running, and the runtime has run what it was handed, the store holds no transaction and
+//!   no write lock.
 //! - What a write needs done once its batch has ended (the tenants' token cache cleared) runs
 //!   before any writer of the batch returns, also when that write's caller is gone
 //!   ([`Writer::write_then`]).
@@ -44,6 +47,7 @@
 //! its own, so every statement costs two thread hand-offs, more than the statement itself
 //! (measured with the load bench, `benches/load`; see the crate docs).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdGuard, PoisonError};
 use std::time::Duration;
@@ -138,6 +142,9 @@ enum Failed {
     /// savepoint failed, or SQLite rolled the whole transaction back): every write of the
     /// batch fails, for this reason.
     Broken(StoreError, String),
+    /// The write panicked: rolled back to its savepoint (or, when that failed, the batch is
+    /// broken for the reason given); the panic goes on once the batch is settled.
+    Panicked(Box<dyn std::any::Any + Send>, Option<String>),
 }
 
 impl Writer {
@@ -190,7 +197,7 @@ impl Writer {
     ) -> Result<T, StoreError> {
         let inner = &self.inner;
         let deadline = Instant::now() + inner.busy_timeout;
-        let mut state = inner.state.clone().lock_owned().await;
+        let mut state = inner.lock().await;
         if state.closed {
             return Err(closed());
         }
@@ -202,7 +209,7 @@ impl Writer {
                 inner
                     .end(state, Some("SQLite rolled the transaction back".into()))
                     .await;
-                state = inner.state.clone().lock_owned().await;
+                state = inner.lock().await;
             }
             (None, true) => {
                 // A transaction no batch owns (a batch whose end never ran): none of its
@@ -262,12 +269,28 @@ impl Writer {
                 inner.end(state, Some(why)).await;
                 Err(error)
             }
+            Err(Failed::Panicked(panic, broken)) => {
+                // Settled like a failed write before the panic goes on: a panic unwinding
+                // through here would leave the batch to a task, with the writers' lock held.
+                #[cfg(test)]
+                if let Ok(mut left) = inner.left.lock() {
+                    left.push(Left::Panicked);
+                }
+                member.settled = true;
+                let last = member.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+                if broken.is_some() || last || !inner.group {
+                    inner.end(state, broken).await;
+                } else {
+                    drop(state);
+                }
+                std::panic::resume_unwind(panic)
+            }
         }
     }
 
     /// Commits the open batch, if any, and closes the write connection; later writes fail.
     pub(crate) async fn close(&self) {
-        let mut state = self.inner.state.clone().lock_owned().await;
+        let mut state = self.inner.lock().await;
         state.closed = true;
         let inner = self.inner.clone();
         inner.end(state, None).await;
@@ -290,6 +313,23 @@ impl Writer {
 }
 
 impl Inner {
+    /// Takes the writers' lock (FIFO).
+    async fn lock(self: &Arc<Self>) -> Held {
+        Held {
+            guard: Some(self.state.clone().lock_owned().await),
+            inner: self.clone(),
+        }
+    }
+
+    /// The writers' lock, if it is free.
+    fn try_lock(self: &Arc<Self>) -> Option<Held> {
+        let guard = self.state.clone().try_lock_owned().ok()?;
+        Some(Held {
+            guard: Some(guard),
+            inner: self.clone(),
+        })
+    }
+
     fn slot(&self) -> StdGuard<'_, Option<Connection>> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -337,17 +377,17 @@ impl Inner {
         let slot = self.slot();
         let conn = slot.as_ref().ok_or_else(|| Failed::Refused(closed()))?;
         cached::run(conn, SAVEPOINT).map_err(|e| Failed::Refused(backend(e)))?;
-        let mut savepoint = Savepoint { conn, open: true };
-        let done = write(conn).and_then(|value| {
-            cached::run(conn, RELEASE).map_err(backend)?;
-            Ok(value)
-        });
-        match done {
-            Ok(value) => {
-                savepoint.open = false;
+        let written = std::panic::catch_unwind(AssertUnwindSafe(|| write(conn)));
+        let done = match written {
+            Ok(done) => done.and_then(|value| {
+                cached::run(conn, RELEASE).map_err(backend)?;
                 Ok(value)
-            }
-            Err(error) => match savepoint.roll_back() {
+            }),
+            Err(panic) => return Err(Failed::Panicked(panic, roll_back(conn).err())),
+        };
+        match done {
+            Ok(value) => Ok(value),
+            Err(error) => match roll_back(conn) {
                 Ok(()) => Err(Failed::Refused(error)),
                 Err(why) => Err(Failed::Broken(error, why)),
             },
@@ -359,7 +399,7 @@ impl Inner {
     /// writers. The work runs on the blocking pool and holds the writers' lock until it is
     /// done; dropping the caller cannot interrupt it, and if it cannot run there (the runtime
     /// is shutting down, or there is none) it runs on this thread.
-    async fn end(self: &Arc<Self>, mut state: OwnedMutexGuard<State>, failure: Option<String>) {
+    async fn end(self: &Arc<Self>, mut state: Held, failure: Option<String>) {
         let Some(batch) = state.open.take() else {
             return;
         };
@@ -424,7 +464,7 @@ struct Ending {
     inner: Arc<Inner>,
     batch: Arc<Batch>,
     failure: Option<String>,
-    state: Option<OwnedMutexGuard<State>>,
+    state: Option<Held>,
     done: bool,
 }
 
@@ -449,35 +489,14 @@ impl Drop for Ending {
     }
 }
 
-/// The savepoint of the write running: rolled back when dropped open (the write panicked).
-struct Savepoint<'c> {
-    conn: &'c Connection,
-    open: bool,
-}
-
-impl Savepoint<'_> {
-    /// `ROLLBACK TO` then `RELEASE`.
-    ///
-    /// # Errors
-    /// Why the transaction can no longer be trusted: the rollback failed (e.g. SQLite rolled
-    /// the whole transaction back after an I/O error, and the savepoint is gone with it).
-    fn roll_back(&mut self) -> Result<(), String> {
-        self.open = false;
-        cached::run(self.conn, ROLLBACK_TO)
-            .map_err(|e| format!("cannot roll back a failed write: {e}"))?;
-        cached::run(self.conn, RELEASE)
-            .map_err(|e| format!("cannot release a rolled-back write: {e}"))
-    }
-}
-
-impl Drop for Savepoint<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            // A write that panicked. If this fails too, the next write finds the connection
-            // outside a transaction, or inside the savepoint, and the batch fails.
-            let _ = self.roll_back();
-        }
-    }
+/// Rolls the running write back to its savepoint: `ROLLBACK TO`, then `RELEASE`.
+///
+/// # Errors
+/// Why the transaction can no longer be trusted: the rollback failed (e.g. SQLite rolled the
+/// whole transaction back after an I/O error, and the savepoint is gone with it).
+fn roll_back(conn: &Connection) -> Result<(), String> {
+    cached::run(conn, ROLLBACK_TO).map_err(|e| format!("cannot roll back a failed write: {e}"))?;
+    cached::run(conn, RELEASE).map_err(|e| format!("cannot release a rolled-back write: {e}"))
 }
 
 /// A writer of a batch, from joining it until it holds the batch's outcome.
@@ -508,7 +527,7 @@ impl Member {
             tokio::select! {
                 biased;
                 _ = outcome.changed() => {}
-                state = self.inner.state.clone().lock_owned() => {
+                state = self.inner.lock() => {
                     if state.open.as_ref().is_some_and(|open| open.id == self.batch.id) {
                         self.inner.end(state, None).await;
                     } else if outcome.borrow().is_none() {
@@ -546,42 +565,117 @@ impl Drop for Member {
             return;
         }
         let (inner, id) = (self.inner.clone(), self.batch.id);
-        let still_open = move |state: &State| state.open.as_ref().is_some_and(|open| open.id == id);
         let runtime = tokio::runtime::Handle::try_current().ok();
-        match inner.state.clone().try_lock_owned() {
-            // The writers' lock is free: end the batch now, on the blocking pool (or on this
-            // thread with no runtime; an end that never gets to run there runs when dropped).
-            Ok(mut state) => {
-                if !still_open(&state) {
-                    return;
-                }
-                let Some(batch) = state.open.take() else {
-                    return;
-                };
-                let ending = Ending {
-                    inner,
-                    batch,
-                    failure: None,
-                    state: Some(state),
-                    done: false,
-                };
-                match runtime {
-                    Some(runtime) => drop(runtime.spawn_blocking(move || drop(ending))),
-                    None => drop(ending),
-                }
-            }
+        match inner.try_lock() {
+            // The writers' lock is free: end the batch now.
+            Some(state) => end_orphan(&inner, state, id, runtime.as_ref()),
             // Taken: its holder may be a writer joining the batch; a task ends the batch if it
-            // is still open when the lock comes to it.
-            Err(_) => {
+            // is still open when the lock comes to it. A task dropped unrun (its runtime shut
+            // down) ends the batch as it is dropped, if the lock is free by then.
+            None => {
                 if let Some(runtime) = runtime {
+                    let mut orphan = Orphan { inner, id };
                     runtime.spawn(async move {
-                        let state = inner.state.clone().lock_owned().await;
-                        if still_open(&state) {
-                            inner.end(state, None).await;
-                        }
+                        let state = orphan.inner.lock().await;
+                        let runtime = tokio::runtime::Handle::try_current().ok();
+                        end_orphan(&orphan.inner, state, orphan.id, runtime.as_ref());
+                        orphan.dealt_with();
                     });
                 }
             }
+        }
+    }
+}
+
+/// Ends batch `id` if it is still the open one, holding the writers' lock (`state`) until it
+/// is done: on the blocking pool of `runtime`, else on this thread. (An end queued on the
+/// pool and dropped unrun runs as it is dropped.)
+fn end_orphan(
+    inner: &Arc<Inner>,
+    mut state: Held,
+    id: u64,
+    runtime: Option<&tokio::runtime::Handle>,
+) {
+    let Some(batch) = state.open.take_if(|open| open.id == id) else {
+        return;
+    };
+    let ending = Ending {
+        inner: inner.clone(),
+        batch,
+        failure: None,
+        state: Some(state),
+        done: false,
+    };
+    match runtime {
+        Some(runtime) => drop(runtime.spawn_blocking(move || drop(ending))),
+        None => drop(ending),
+    }
+}
+
+/// The writers' lock, held. Letting it go ends the open batch when no writer is left to
+/// commit it (its writers failed, panicked or were dropped while another call held the
+/// lock): so a batch does not keep SQLite's write lock after every call has returned.
+struct Held {
+    guard: Option<OwnedMutexGuard<State>>,
+    inner: Arc<Inner>,
+}
+
+impl std::ops::Deref for Held {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        self.guard.as_deref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut State {
+        self.guard.as_deref_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let Some(guard) = self.guard.take() else {
+            return;
+        };
+        let orphaned = guard.open.as_ref().and_then(|batch| {
+            let left =
+                batch.members.load(Ordering::Acquire) == 0 && batch.outcome.borrow().is_none();
+            left.then_some(batch.id)
+        });
+        if let Some(id) = orphaned {
+            let held = Held {
+                guard: Some(guard),
+                inner: self.inner.clone(),
+            };
+            let runtime = tokio::runtime::Handle::try_current().ok();
+            end_orphan(&self.inner, held, id, runtime.as_ref());
+        }
+    }
+}
+
+/// A batch whose writers are all gone, to be ended by a task; if the task is dropped before
+/// it did so, the batch is ended here when the writers' lock is free.
+struct Orphan {
+    inner: Arc<Inner>,
+    /// The batch, or 0 once the task has dealt with it (batch ids start at 1).
+    id: u64,
+}
+
+impl Orphan {
+    fn dealt_with(&mut self) {
+        self.id = 0;
+    }
+}
+
+impl Drop for Orphan {
+    fn drop(&mut self) {
+        if self.id == 0 {
+            return;
+        }
+        if let Some(state) = self.inner.try_lock() {
+            end_orphan(&self.inner, state, self.id, None);
         }
     }
 }

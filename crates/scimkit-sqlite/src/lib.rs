@@ -77,13 +77,16 @@
 //! concurrent PATCHes never need a retry. Reads run on [`SqliteOptions::readers`] read-only
 //! connections in WAL mode: they never block the writer and each search sees one snapshot.
 //!
+//! Calls must run on a tokio runtime with its time driver (`enable_all`): a batch's `COMMIT`
+//! goes to the blocking pool, and a writer waiting for another process's lock sleeps.
+//!
 //! **Statements run on the calling thread.** Reads and writes use rusqlite connections and run
 //! their statements on the thread that polls the call, with no hand-off to a driver thread;
 //! only a batch's `COMMIT` (its fsync) goes to tokio's blocking pool. The store started on
 //! sqlx, which runs each connection's statements on a worker thread of its own: measured with
 //! the load bench (`benches/load`), those threads and the kernel's thread switching took half
 //! of the server's CPU, while an indexed lookup takes about 16 µs in SQLite. Moving reads,
-//! then writes, onto the calling thread gave 1.3× and then 1.2–1.4× the throughput. The
+//! then writes, onto the calling thread gave 1.3× and then 1.2–1.6× the throughput. The
 //! embedded migrations still run with sqlx's migrator, once, when a store opens. The price: a
 //! call occupies its thread while SQLite works, microseconds for an indexed lookup or a
 //! PATCH, longer for a search that scans every resource of a type or a PATCH that rewrites a
@@ -115,10 +118,14 @@
 //! between its `SAVEPOINT` and its `RELEASE`, so it is cut off either before it wrote
 //! (nothing of it is stored) or after, while it waits for its batch (it is complete and
 //! committed with the batch, unacknowledged, like a response lost on the wire). A write
-//! that panics is rolled back to its savepoint. Any writer of a batch may commit it; a
-//! batch whose writers all failed or were dropped is committed as they leave, and the end of
-//! a batch runs even if the runtime it was started on shuts down first, so once no call is
-//! running the store holds no transaction and no write lock. While another connection
+//! that panics is rolled back to its savepoint, and its batch settled, before the panic goes
+//! on. Any writer of a batch may commit it; a batch whose writers all failed or were dropped
+//! is committed as the last one leaves or, when another call holds the writers' lock then,
+//! as that call lets go of it; and the end of a batch runs even if the runtime it was started
+//! on shuts down first. So once no call is running the store holds no transaction and no
+//! write lock. The one exception: a writer that leaves while the lock has been handed to a
+//! queued call that is then dropped before it ran hands the batch to a task, which runs
+//! when the runtime next runs (or ends the batch as the runtime shuts down). While another connection
 //! (another process) holds the database's write lock, a writer retries `BEGIN IMMEDIATE`
 //! after short sleeps, without blocking its thread, until the busy timeout, counted from the
 //! start of its call.

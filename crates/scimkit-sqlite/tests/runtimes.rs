@@ -248,3 +248,92 @@ async fn the_busy_timeout_bounds_every_queued_writer() {
         .await
         .expect("writes again");
 }
+
+/// A PATCH whose engine (the service's `ApplyPatch`) panics after changing the resource.
+fn panicking_patch(f: &Fixture, id: &str) -> std::thread::Result<()> {
+    let op: scimkit_schema::PatchOp = serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": "boom"}]
+    }))
+    .expect("PatchOp");
+    let engine = |resource: &mut Value| -> Result<bool, scimkit_schema::ScimError> {
+        resource["title"] = json!("boom");
+        panic!("an engine that panics")
+    };
+    let request = scimkit_provision::PatchRequest::new(&op, &engine);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        f.runtime
+            .block_on(f.store.patch(&f.ctx, f.users(), id, &request))
+            .map(drop)
+            .expect("panics before it returns")
+    }))
+}
+
+/// Regression (second tester): a write that panicked after opening its batch unwound with
+/// the writers' lock still held, so it left the batch to a task: on a runtime driven by
+/// `block_on`, or dropped, the write lock stayed held after the call. The panic is now
+/// settled like a refused write (rolled back, the batch ended) before it goes on; nothing
+/// of the write is stored.
+#[test]
+fn a_panicking_write_that_opened_its_batch_leaves_no_lock() {
+    for group in [true, false] {
+        for drop_runtime in [false, true] {
+            let mut f = fixture();
+            if !group {
+                let options = SqliteOptions::new(&f.path).group_commit(false);
+                f.store = f
+                    .runtime
+                    .block_on(SqliteStore::open_with(&options, f.registry.clone()))
+                    .expect("open without group commit");
+            }
+            let created = f
+                .runtime
+                .block_on(f.store.create(&f.ctx, f.users(), user("u")))
+                .expect("create");
+            let id = created["id"].as_str().expect("id").to_owned();
+            assert!(panicking_patch(&f, &id).is_err(), "the panic goes on");
+            if drop_runtime {
+                f.runtime = current_thread();
+            }
+            let case = format!("group commit {group}, runtime dropped {drop_runtime}");
+            assert_eq!(lock_is_free(&f.path), Ok(()), "{case}");
+            let read = f
+                .runtime
+                .block_on(f.store.get(&f.ctx, f.users(), &id, &Default::default()))
+                .expect("read");
+            assert_eq!(read, created, "{case}: nothing of the panicking write");
+        }
+    }
+}
+
+/// Regression (second tester): two writes queued behind a batch's `COMMIT`, both cut off as
+/// their runtime ends: the first had opened the next batch and written, and the lock had
+/// been handed to the second, so the first left the batch to a task that the runtime then
+/// dropped unrun. That task now ends the batch as it is dropped (the first write is
+/// committed with it, unacknowledged), and the lock is free.
+#[test]
+fn writes_cut_off_together_as_their_runtime_ends_leave_no_lock() {
+    let f = fixture();
+    let runtime = current_thread();
+    runtime.block_on(async {
+        let mut first = Box::pin(f.store.create(&f.ctx, f.users(), user("first")));
+        assert!(!poll_times(first.as_mut(), 2).await, "written, committing");
+        let mut n1 = Box::pin(f.store.create(&f.ctx, f.users(), user("n1")));
+        let mut n2 = Box::pin(f.store.create(&f.ctx, f.users(), user("n2")));
+        assert!(!poll_times(n1.as_mut(), 1).await, "queued");
+        assert!(!poll_times(n2.as_mut(), 1).await, "queued");
+        // Let the COMMIT on the blocking pool finish: the lock goes to n1, then n2 waits.
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !poll_times(n1.as_mut(), 1).await,
+            "n1 wrote, waits for its batch"
+        );
+        drop(n1);
+        drop(n2);
+        first.await.expect("the first write is acknowledged");
+    });
+    drop(runtime);
+    assert_eq!(lock_is_free(&f.path), Ok(()));
+    let total = f.count(&f.runtime);
+    assert!(total == 1 || total == 2, "all or nothing: {total}");
+}
