@@ -54,11 +54,12 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode};
 use scimkit_provision::StoreError;
-use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+use tokio::sync::{Mutex, watch};
 use tokio::time::Instant;
 
 use crate::cached;
 use crate::error::backend;
+use ending::{Ending, Held, Orphan, end_orphan};
 
 /// How a batch ended: `Ok` once its `COMMIT` returned, else why it was rolled back.
 type Outcome = Result<(), String>;
@@ -456,39 +457,6 @@ fn is_busy(error: &rusqlite::Error) -> bool {
         .is_some_and(|code| matches!(code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
-/// The end of a batch, done when dropped: wherever it is dropped (after running on the
-/// blocking pool, or unrun because the runtime shut down), the batch is committed or
-/// rolled back, its `after` work runs, its outcome is published, and then the writers'
-/// lock is let go. A batch is never left open on the connection with no one to end it.
-struct Ending {
-    inner: Arc<Inner>,
-    batch: Arc<Batch>,
-    failure: Option<String>,
-    state: Option<Held>,
-    done: bool,
-}
-
-impl Drop for Ending {
-    fn drop(&mut self) {
-        if std::mem::replace(&mut self.done, true) {
-            return;
-        }
-        let outcome = self.inner.finish(self.failure.take());
-        let after = std::mem::take(
-            &mut *self
-                .batch
-                .after
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-        for after in after {
-            after();
-        }
-        self.batch.outcome.send_replace(Some(outcome));
-        self.state.take();
-    }
-}
-
 /// Rolls the running write back to its savepoint: `ROLLBACK TO`, then `RELEASE`.
 ///
 /// # Errors
@@ -587,98 +555,7 @@ impl Drop for Member {
     }
 }
 
-/// Ends batch `id` if it is still the open one, holding the writers' lock (`state`) until it
-/// is done: on the blocking pool of `runtime`, else on this thread. (An end queued on the
-/// pool and dropped unrun runs as it is dropped.)
-fn end_orphan(
-    inner: &Arc<Inner>,
-    mut state: Held,
-    id: u64,
-    runtime: Option<&tokio::runtime::Handle>,
-) {
-    let Some(batch) = state.open.take_if(|open| open.id == id) else {
-        return;
-    };
-    let ending = Ending {
-        inner: inner.clone(),
-        batch,
-        failure: None,
-        state: Some(state),
-        done: false,
-    };
-    match runtime {
-        Some(runtime) => drop(runtime.spawn_blocking(move || drop(ending))),
-        None => drop(ending),
-    }
-}
-
-/// The writers' lock, held. Letting it go ends the open batch when no writer is left to
-/// commit it (its writers failed, panicked or were dropped while another call held the
-/// lock): so a batch does not keep SQLite's write lock after every call has returned.
-struct Held {
-    guard: Option<OwnedMutexGuard<State>>,
-    inner: Arc<Inner>,
-}
-
-impl std::ops::Deref for Held {
-    type Target = State;
-
-    fn deref(&self) -> &State {
-        self.guard.as_deref().expect("held until dropped")
-    }
-}
-
-impl std::ops::DerefMut for Held {
-    fn deref_mut(&mut self) -> &mut State {
-        self.guard.as_deref_mut().expect("held until dropped")
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        let Some(guard) = self.guard.take() else {
-            return;
-        };
-        let orphaned = guard.open.as_ref().and_then(|batch| {
-            let left =
-                batch.members.load(Ordering::Acquire) == 0 && batch.outcome.borrow().is_none();
-            left.then_some(batch.id)
-        });
-        if let Some(id) = orphaned {
-            let held = Held {
-                guard: Some(guard),
-                inner: self.inner.clone(),
-            };
-            let runtime = tokio::runtime::Handle::try_current().ok();
-            end_orphan(&self.inner, held, id, runtime.as_ref());
-        }
-    }
-}
-
-/// A batch whose writers are all gone, to be ended by a task; if the task is dropped before
-/// it did so, the batch is ended here when the writers' lock is free.
-struct Orphan {
-    inner: Arc<Inner>,
-    /// The batch, or 0 once the task has dealt with it (batch ids start at 1).
-    id: u64,
-}
-
-impl Orphan {
-    fn dealt_with(&mut self) {
-        self.id = 0;
-    }
-}
-
-impl Drop for Orphan {
-    fn drop(&mut self) {
-        if self.id == 0 {
-            return;
-        }
-        if let Some(state) = self.inner.try_lock() {
-            end_orphan(&self.inner, state, self.id, None);
-        }
-    }
-}
+mod ending;
 
 #[cfg(test)]
 mod tests;
