@@ -255,8 +255,7 @@ impl Writer {
                 Ok(value)
             }
             Err(Failed::Refused(error)) => {
-                member.settled = true;
-                let last = member.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+                let last = member.settle();
                 if last || !inner.group {
                     // No other writer will commit the batch: end it before returning, so
                     // it does not keep the write lock.
@@ -265,8 +264,7 @@ impl Writer {
                 Err(error)
             }
             Err(Failed::Broken(error, why)) => {
-                member.settled = true;
-                member.batch.members.fetch_sub(1, Ordering::AcqRel);
+                member.settle();
                 inner.end(state, Some(why)).await;
                 Err(error)
             }
@@ -277,8 +275,7 @@ impl Writer {
                 if let Ok(mut left) = inner.left.lock() {
                     left.push(Left::Panicked);
                 }
-                member.settled = true;
-                let last = member.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+                let last = member.settle();
                 if broken.is_some() || last || !inner.group {
                     inner.end(state, broken).await;
                 } else {
@@ -478,14 +475,20 @@ struct Member {
 }
 
 impl Member {
+    /// Leaves the batch's count of writers that may still commit it, knowing its fate (or
+    /// deciding it); whether this was the last one.
+    fn settle(&mut self) -> bool {
+        self.settled = true;
+        self.batch.members.fetch_sub(1, Ordering::AcqRel) == 1
+    }
+
     /// Waits for the batch's outcome, committing the batch when the writers' lock comes to
     /// this writer while the batch is still open.
     async fn wait(&mut self) -> Result<(), StoreError> {
         let mut outcome = self.batch.outcome.subscribe();
         loop {
             if let Some(result) = outcome.borrow_and_update().clone() {
-                self.settled = true;
-                self.batch.members.fetch_sub(1, Ordering::AcqRel);
+                self.settle();
                 return result.map_err(|e| {
                     StoreError::Backend(format!(
                         "the transaction holding this write was not committed: {e}"
@@ -499,8 +502,7 @@ impl Member {
                     if state.open.as_ref().is_some_and(|open| open.id == self.batch.id) {
                         self.inner.end(state, None).await;
                     } else if outcome.borrow().is_none() {
-                        self.settled = true;
-                        self.batch.members.fetch_sub(1, Ordering::AcqRel);
+                        self.settle();
                         return Err(StoreError::Backend(
                             "the transaction holding this write ended without an outcome".into(),
                         ));
@@ -512,23 +514,20 @@ impl Member {
 }
 
 impl Drop for Member {
-    /// A writer leaves its batch without its outcome (panicked, or dropped while waiting):
-    /// when it was the last one that could commit the batch, the batch is ended (now when the
-    /// writers' lock is free, else by a task once it is), so it does not keep the write lock
-    /// until the next write comes.
+    /// A writer leaves its batch without its outcome (dropped while waiting for it; failed
+    /// and panicking writes settle before they return): when it was the last one that could
+    /// commit the batch, the batch is ended (now when the writers' lock is free, else by
+    /// whoever lets go of it, or a task), so it does not keep the write lock until the next
+    /// write comes.
     fn drop(&mut self) {
         if self.settled {
             return;
         }
         #[cfg(test)]
-        if let Ok(mut left) = self.inner.left.lock() {
-            left.push(if self.waiting {
-                Left::Waiting
-            } else {
-                Left::Panicked
-            });
+        if let (true, Ok(mut left)) = (self.waiting, self.inner.left.lock()) {
+            left.push(Left::Waiting);
         }
-        let last = self.batch.members.fetch_sub(1, Ordering::AcqRel) == 1;
+        let last = self.settle();
         if !last || self.batch.outcome.borrow().is_some() {
             return;
         }

@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use scimkit_provision::{StoreError, normalise_unique};
 use serde_json::Value;
 
+use crate::cached;
 use crate::error::backend;
 use crate::layout::MemberAttr;
 
@@ -62,12 +63,12 @@ pub(crate) fn insert(
             Value::Array(vec![key, Value::String(item.to_string())])
         })
         .collect();
-    conn.prepare_cached(
+    cached::execute(
+        conn,
         "INSERT INTO members (resource_pk, seq, value_key, item) \
          SELECT ?, ? + j.key, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j",
-    )
-    .and_then(|mut insert| insert.execute((pk, first_seq, Value::Array(rows).to_string())))
-    .map_err(backend)?;
+        (pk, first_seq, Value::Array(rows).to_string()),
+    )?;
     Ok(())
 }
 
@@ -81,11 +82,7 @@ fn parse_list(concatenated: Option<String>) -> Result<Vec<Value>, StoreError> {
 
 /// Every value of resource `pk`, in order (one row from SQLite: the items joined).
 pub(crate) fn load(conn: &Connection, pk: i64) -> Result<Vec<Value>, StoreError> {
-    let joined: Option<String> = conn
-        .prepare_cached(LOAD)
-        .and_then(|mut statement| statement.query_row([pk], |row| row.get(0)))
-        .map_err(backend)?;
-    parse_list(joined)
+    parse_list(cached::value(conn, LOAD, [pk])?)
 }
 
 /// Every `item` of a resource, joined in order.
@@ -124,26 +121,7 @@ pub(crate) fn load_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let joined: Option<String> = conn
-        .prepare_cached(LOAD_KEYS)
-        .and_then(|mut statement| statement.query_row((pk, keys_json(keys)), |row| row.get(0)))
-        .map_err(backend)?;
-    parse_list(joined)
-}
-
-/// The first column of every row `sql` gives for `params`.
-pub(crate) fn column<T: rusqlite::types::FromSql>(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Vec<T>, StoreError> {
-    conn.prepare_cached(sql)
-        .and_then(|mut statement| {
-            statement
-                .query_map(params, |row| row.get(0))?
-                .collect::<rusqlite::Result<Vec<T>>>()
-        })
-        .map_err(backend)
+    parse_list(cached::value(conn, LOAD_KEYS, (pk, keys_json(keys)))?)
 }
 
 /// Which of `keys` resource `pk` has a row for (k index lookups).
@@ -152,7 +130,7 @@ pub(crate) fn present_keys(
     pk: i64,
     keys: &[String],
 ) -> Result<Vec<String>, StoreError> {
-    column(conn, PRESENT_KEYS, (pk, keys_json(keys)))
+    cached::column(conn, PRESENT_KEYS, (pk, keys_json(keys)))
 }
 
 /// Deletes the rows of resource `pk` whose `value_key` is one of `keys`; returns their
@@ -162,7 +140,7 @@ pub(crate) fn delete_keys(
     pk: i64,
     keys: &[String],
 ) -> Result<Vec<String>, StoreError> {
-    column(conn, DELETE_KEYS, (pk, keys_json(keys)))
+    cached::column(conn, DELETE_KEYS, (pk, keys_json(keys)))
 }
 
 /// The values of several resources at once, by `pk` (absent: no rows), on a read connection.
@@ -196,11 +174,11 @@ pub(crate) fn delete_seqs(conn: &Connection, pk: i64, seqs: &[i64]) -> Result<()
     if seqs.is_empty() {
         return Ok(());
     }
-    conn.prepare_cached(
+    cached::execute(
+        conn,
         "DELETE FROM members WHERE resource_pk = ? AND seq IN (SELECT value FROM json_each(?))",
-    )
-    .and_then(|mut delete| delete.execute((pk, serde_json::to_string(seqs).unwrap_or_default())))
-    .map_err(backend)?;
+        (pk, serde_json::to_string(seqs).unwrap_or_default()),
+    )?;
     Ok(())
 }
 
@@ -243,7 +221,7 @@ pub(crate) fn rows(conn: &Connection, pk: i64) -> Result<Vec<(i64, String)>, Sto
 
 /// Deletes every row of resource `pk`, returning their `item`s.
 pub(crate) fn clear(conn: &Connection, pk: i64) -> Result<Vec<String>, StoreError> {
-    column(
+    cached::column(
         conn,
         "DELETE FROM members WHERE resource_pk = ? RETURNING item",
         [pk],

@@ -27,7 +27,7 @@ use scimkit_provision::{
 use scimkit_schema::ResourceType;
 use serde_json::{Map, Value};
 
-use crate::error::backend;
+use crate::cached;
 use crate::layout::{Layout, MemberAttr};
 use crate::members;
 use crate::store::{SqliteStore, StoredRow, parse_body};
@@ -143,10 +143,11 @@ impl SqliteStore {
             });
         }
         // One index probe, not a count of every row.
-        let remaining: bool = conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM members WHERE resource_pk = ?)")
-            .and_then(|mut exists| exists.query_row([row.pk], |r| r.get(0)))
-            .map_err(backend)?;
+        let remaining: bool = cached::value(
+            conn,
+            "SELECT EXISTS (SELECT 1 FROM members WHERE resource_pk = ?)",
+            [row.pk],
+        )?;
         let version = row.version + 1;
         let now = now_timestamp();
         let mut body = row.body.clone();
@@ -158,11 +159,11 @@ impl SqliteStore {
                 Value::String(Version::new(version.to_string()).etag()),
             );
         }
-        conn.prepare_cached(
+        cached::execute(
+            conn,
             "UPDATE resources SET version = ?, last_modified = ?, body = ? WHERE pk = ?",
-        )
-        .and_then(|mut update| update.execute((version, &now, body.to_string(), row.pk)))
-        .map_err(backend)?;
+            (version, &now, body.to_string(), row.pk),
+        )?;
         let resource = Self::returned(conn, layout, row.pk, body, &request.hint)?;
         Ok(PatchOutcome {
             resource,
@@ -266,10 +267,11 @@ fn apply_change(
             if new.is_empty() {
                 return Ok(());
             }
-            let next: Option<i64> = conn
-                .prepare_cached("SELECT max(seq) + 1 FROM members WHERE resource_pk = ?")
-                .and_then(|mut next| next.query_row([pk], |r| r.get(0)))
-                .map_err(backend)?;
+            let next: Option<i64> = cached::value(
+                conn,
+                "SELECT max(seq) + 1 FROM members WHERE resource_pk = ?",
+                [pk],
+            )?;
             members::insert(conn, pk, next.unwrap_or(0), &new, attr)?;
             applied.delta.added.extend(new.iter().filter_map(value_of));
             applied.touched = true;

@@ -17,7 +17,7 @@ use crate::group_commit::Writer;
 use crate::layout::{Derived, Layout, MemberAttr, fingerprint};
 use crate::options::SqliteOptions;
 use crate::token_cache::TokenCache;
-use crate::{members, migrate, unique};
+use crate::{cached, members, migrate, unique};
 
 /// A SCIM [`Store`] on SQLite. See the [crate docs](crate) for the tables, the transaction
 /// model, durability and what filters are pushed down to SQL.
@@ -87,6 +87,15 @@ fn placeholder<'l>(layout: &'l Layout, body: &Value) -> Option<&'l MemberAttr> {
 pub(crate) fn parse_body(text: &str) -> Result<Value, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Backend(format!("a stored resource is not JSON: {e}")))
+}
+
+/// The stored body in column `index` of `row`, parsed (read without copying the text).
+pub(crate) fn body_at(row: &rusqlite::Row<'_>, index: usize) -> Result<Value, StoreError> {
+    let text = row
+        .get_ref(index)
+        .and_then(|value| value.as_str().map_err(Into::into))
+        .map_err(backend)?;
+    parse_body(text)
 }
 
 fn not_an_object() -> StoreError {
@@ -238,13 +247,12 @@ impl SqliteStore {
             .query((ctx.tenant_id(), &resource_type.name, id))
             .map_err(backend)?;
         let row = rows.next().map_err(backend)?.ok_or(StoreError::NotFound)?;
-        let body: String = row.get(4).map_err(backend)?;
         Ok(StoredRow {
             pk: row.get(0).map_err(backend)?,
             version: row.get(1).map_err(backend)?,
             created: row.get(2).map_err(backend)?,
             regular: row.get(3).map_err(backend)?,
-            body: parse_body(&body)?,
+            body: body_at(row, 4)?,
         })
     }
 
@@ -351,12 +359,11 @@ impl SqliteStore {
             &now,
         );
         let [external_id, user_name, display_name] = derived.keys;
-        conn.prepare_cached(
+        cached::execute(
+            conn,
             "UPDATE resources SET version = ?, last_modified = ?, body = ?, regular = ?, \
              external_id_key = ?, user_name_key = ?, display_name_key = ? WHERE pk = ?",
-        )
-        .and_then(|mut update| {
-            update.execute((
+            (
                 version,
                 &now,
                 resource.to_string(),
@@ -365,9 +372,8 @@ impl SqliteStore {
                 user_name,
                 display_name,
                 row.pk,
-            ))
-        })
-        .map_err(backend)?;
+            ),
+        )?;
         unique::claim(
             conn,
             ctx.tenant_id(),
@@ -409,30 +415,24 @@ impl SqliteStore {
         let [external_id, user_name, display_name] = derived.keys;
         let body = resource.to_string();
         self.write(|conn| {
-            let pk: i64 = conn
-                .prepare_cached(
-                    "INSERT INTO resources (tenant, resource_type, id, version, created, \
-                     last_modified, body, regular, external_id_key, user_name_key, \
-                     display_name_key) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-                )
-                .and_then(|mut insert| {
-                    insert.query_row(
-                        (
-                            ctx.tenant_id(),
-                            &resource_type.name,
-                            &id,
-                            &now,
-                            &now,
-                            &body,
-                            derived.regular,
-                            &external_id,
-                            &user_name,
-                            &display_name,
-                        ),
-                        |row| row.get(0),
-                    )
-                })
-                .map_err(backend)?;
+            let pk: i64 = cached::value(
+                conn,
+                "INSERT INTO resources (tenant, resource_type, id, version, created, \
+                 last_modified, body, regular, external_id_key, user_name_key, \
+                 display_name_key) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+                (
+                    ctx.tenant_id(),
+                    &resource_type.name,
+                    &id,
+                    &now,
+                    &now,
+                    &body,
+                    derived.regular,
+                    &external_id,
+                    &user_name,
+                    &display_name,
+                ),
+            )?;
             unique::claim(
                 conn,
                 ctx.tenant_id(),
@@ -508,9 +508,7 @@ impl SqliteStore {
             let row = Self::find(conn, ctx, resource_type, id)?;
             row.check(expected)?;
             // Membership rows and unique values go with it (ON DELETE CASCADE).
-            conn.prepare_cached("DELETE FROM resources WHERE pk = ?")
-                .and_then(|mut delete| delete.execute([row.pk]))
-                .map_err(backend)?;
+            cached::execute(conn, "DELETE FROM resources WHERE pk = ?", [row.pk])?;
             Ok(())
         })
         .await

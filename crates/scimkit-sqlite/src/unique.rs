@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use scimkit_provision::{StoreError, UniqueAttributes};
 use serde_json::Value;
 
-use crate::error::backend;
+use crate::cached;
 
 /// What resource `pk` held before the write, as far as [`claim`] needs to know.
 #[derive(Clone, Copy, Debug)]
@@ -57,19 +57,14 @@ pub(crate) fn claim(
             .map(|a| a.path.clone())
             .unwrap_or_default();
         // Inserts the claim, or (taken) leaves the row as it is and returns its holder.
-        let holder: i64 = conn
-            .prepare_cached(
-                "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
-                 VALUES (?, ?, ?, ?, ?) \
-                 ON CONFLICT (tenant, resource_type, attribute, key) \
-                 DO UPDATE SET resource_pk = resource_pk RETURNING resource_pk",
-            )
-            .and_then(|mut claim| {
-                claim.query_row((tenant, resource_type, &attribute, &key, pk), |row| {
-                    row.get(0)
-                })
-            })
-            .map_err(backend)?;
+        let holder: i64 = cached::value(
+            conn,
+            "INSERT INTO unique_values (tenant, resource_type, attribute, key, resource_pk) \
+             VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (tenant, resource_type, attribute, key) \
+             DO UPDATE SET resource_pk = resource_pk RETURNING resource_pk",
+            (tenant, resource_type, &attribute, &key, pk),
+        )?;
         if holder != pk {
             return Err(StoreError::Uniqueness {
                 attribute,
@@ -82,8 +77,10 @@ pub(crate) fn claim(
 
 /// Releases every unique value resource `pk` holds.
 fn release(conn: &Connection, pk: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM unique_values WHERE resource_pk = ?")
-        .and_then(|mut release| release.execute([pk]))
-        .map_err(backend)?;
+    cached::execute(
+        conn,
+        "DELETE FROM unique_values WHERE resource_pk = ?",
+        [pk],
+    )?;
     Ok(())
 }

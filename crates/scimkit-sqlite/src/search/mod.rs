@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::backend;
 use crate::members;
-use crate::store::{SqliteStore, parse_body};
+use crate::store::{SqliteStore, body_at};
 use sql::Sql;
 use translate::{Translator, mentions};
 
@@ -348,15 +348,6 @@ fn fetch(conn: &rusqlite::Connection, select: &Sql) -> Result<Vec<(i64, Value)>,
         out.push((pk, body_at(row, 1)?));
     }
     Ok(out)
-}
-
-/// The stored body in column `index` of `row`, parsed (read without copying the text).
-fn body_at(row: &rusqlite::Row<'_>, index: usize) -> Result<Value, StoreError> {
-    let text = row
-        .get_ref(index)
-        .and_then(|value| value.as_str().map_err(Into::into))
-        .map_err(backend)?;
-    parse_body(text)
 }
 
 /// Loads the membership values of the rows that hold the placeholder (and have not had
