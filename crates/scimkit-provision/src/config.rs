@@ -11,6 +11,8 @@ pub const DEFAULT_MAX_FILTER_LEN: usize = 8 << 10;
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 /// Default [`Limits::max_page_size`].
 pub const DEFAULT_MAX_PAGE_SIZE: u64 = 1000;
+/// Default [`Limits::cursor_timeout_secs`]: one hour.
+pub const DEFAULT_CURSOR_TIMEOUT_SECS: u64 = 3600;
 /// Default [`Limits::bulk_max_operations`].
 pub const DEFAULT_BULK_MAX_OPERATIONS: usize = 1000;
 /// Default [`Limits::bulk_max_payload_bytes`]: 1 MiB, the RFC 7644 Table 8 example value.
@@ -34,8 +36,13 @@ pub struct Limits {
     pub default_page_size: u64,
     /// Largest page whatever `count` says (default [`DEFAULT_MAX_PAGE_SIZE`]); published as
     /// `filter.maxResults` and `pagination.maxPageSize` (RFC 7643 §5, RFC 9865 §4). A larger
-    /// `count` is served as this many, which RFC 7644 §3.4.2.4 allows ("MAY return fewer").
+    /// `count` is served as this many, which RFC 7644 §3.4.2.4 allows ("MAY return fewer"),
+    /// except in cursor paging, where it is 400 `invalidCount` (RFC 9865 §2.1).
     pub max_page_size: u64,
+    /// How long a `nextCursor` / `previousCursor` stays valid, in seconds (default
+    /// [`DEFAULT_CURSOR_TIMEOUT_SECS`]); published as `pagination.cursorTimeout` (RFC 9865
+    /// §4). An older cursor is 400 `expiredCursor`.
+    pub cursor_timeout_secs: u64,
     /// Most operations in one `/Bulk` request (default [`DEFAULT_BULK_MAX_OPERATIONS`]):
     /// 413 beyond (RFC 7644 §3.7.4).
     pub bulk_max_operations: usize,
@@ -53,6 +60,7 @@ impl Default for Limits {
             max_filter_terms: DEFAULT_MAX_TERMS,
             default_page_size: DEFAULT_PAGE_SIZE,
             max_page_size: DEFAULT_MAX_PAGE_SIZE,
+            cursor_timeout_secs: DEFAULT_CURSOR_TIMEOUT_SECS,
             bulk_max_operations: DEFAULT_BULK_MAX_OPERATIONS,
             bulk_max_payload_bytes: DEFAULT_BULK_MAX_PAYLOAD_BYTES,
         }

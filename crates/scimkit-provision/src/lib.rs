@@ -84,6 +84,11 @@
 //!   from a fresh read (16 times); with `If-Match` the mismatch is 412.
 //! - `count` above the maximum page size is served as the maximum; no `count` is the default
 //!   page size; `startIndex` past the end is an empty page with the real `totalResults`.
+//! - Cursor paging (RFC 9865) sits on the stores' index paging: a cursor is stateless (a
+//!   position, the first page's `count` and an issue time, tagged with a digest of the query
+//!   and tenant), valid for [`Limits::cursor_timeout_secs`]. Requests naming neither
+//!   `cursor` nor `startIndex` page by index (RFC 9865 §2.4); both together are 400
+//!   `invalidValue`; a later page without `count` keeps the first page's.
 //! - Non-numeric `startIndex` / `count`, an unknown `sortOrder`, and `attributes` together
 //!   with `excludedAttributes` are 400 `invalidValue`.
 //! - A filter naming an attribute the resource type does not define is 400 `invalidFilter`
@@ -127,8 +132,9 @@ mod tower;
 
 pub use auth::{Authenticator, Principal, TokenAuthenticator, TokenHash, generate_token};
 pub use config::{
-    DEFAULT_BULK_MAX_OPERATIONS, DEFAULT_BULK_MAX_PAYLOAD_BYTES, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_FILTER_LEN, DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, Limits, ServiceConfig,
+    DEFAULT_BULK_MAX_OPERATIONS, DEFAULT_BULK_MAX_PAYLOAD_BYTES, DEFAULT_CURSOR_TIMEOUT_SECS,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_FILTER_LEN, DEFAULT_MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE,
+    Limits, ServiceConfig,
 };
 pub use events::{Change, Event, EventLog, EventSink, NoEvents};
 pub use policy::{AllowedEmailDomains, ValidationPolicy};

@@ -296,7 +296,7 @@ async fn limits() {
     assert_eq!(spc["filter"]["maxResults"], 3);
     assert_eq!(
         spc["pagination"],
-        json!({"cursor": false, "index": true, "defaultPaginationMethod": "index", "defaultPageSize": 2, "maxPageSize": 3})
+        json!({"cursor": true, "index": true, "defaultPaginationMethod": "index", "defaultPageSize": 2, "maxPageSize": 3, "cursorTimeout": 3600})
     );
     assert_eq!(
         spc["bulk"]["maxPayloadSize"], 200,

@@ -388,3 +388,53 @@ fn sigterm_shuts_down_gracefully() {
         "{log}"
     );
 }
+
+/// RFC 9865 over HTTP on the SQLite store: a client walks a filtered, sorted query by
+/// cursor and gets exactly what index paging gives; `/ServiceProviderConfig` says so.
+#[tokio::test]
+async fn cursor_paging_walks_a_sqlite_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(dir.path(), &["--token", TOKEN], &[]);
+    let http = client();
+    for i in 0..25 {
+        let name = format!("{}{i:02}@example.com", if i % 5 == 0 { "x" } else { "c" });
+        let (status, _, _) = send(&http, "POST", &server.url("/Users"), &user(&name)).await;
+        assert_eq!(status, 201);
+    }
+    let query = "filter=userName+sw+%22c%22&sortBy=userName&sortOrder=descending&count=7";
+    let mut walked = Vec::new();
+    let mut url = server.url(&format!("/Users?{query}&cursor"));
+    loop {
+        let (status, _, page) = send(&http, "GET", &url, "").await;
+        assert_eq!(
+            (status, page["totalResults"].as_u64()),
+            (200, Some(20)),
+            "{page}"
+        );
+        for user in page["Resources"].as_array().unwrap() {
+            walked.push(user["userName"].as_str().unwrap().to_owned());
+        }
+        match page["nextCursor"].as_str() {
+            Some(next) => url = server.url(&format!("/Users?{query}&cursor={next}")),
+            None => break,
+        }
+    }
+    let (_, _, all) = send(
+        &http,
+        "GET",
+        &server.url("/Users?filter=userName+sw+%22c%22&sortBy=userName&sortOrder=descending"),
+        "",
+    )
+    .await;
+    let by_index: Vec<String> = all["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userName"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(walked.len(), 20);
+    assert_eq!(walked, by_index);
+    assert_eq!(walked[0], "c24@example.com");
+    let (_, _, spc) = send(&http, "GET", &server.url("/ServiceProviderConfig"), "").await;
+    assert_eq!(spc["pagination"]["cursor"], true);
+}

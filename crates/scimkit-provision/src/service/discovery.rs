@@ -40,12 +40,12 @@ pub(crate) fn service_provider_config(inner: &Inner) -> ServiceProviderConfig {
             primary: Some(true),
         }],
         pagination: Some(Pagination {
-            cursor: false,
+            cursor: true,
             index: true,
             default_pagination_method: Some(PaginationMethod::Index),
             default_page_size: Some(limits.default_page_size),
             max_page_size: Some(limits.max_page_size),
-            cursor_timeout: None,
+            cursor_timeout: Some(limits.cursor_timeout_secs),
         }),
         ..ServiceProviderConfig::default()
     }

@@ -2,9 +2,10 @@
 //! same across all types at the root.
 
 use scimkit_filter::{FilterOptions, Sorter, UnknownAttribute};
-use scimkit_schema::{ListResponse, ResourceType, ScimError, SearchRequest, SortOrder};
+use scimkit_schema::{ListResponse, ResourceType, ScimError, ScimType, SearchRequest, SortOrder};
 use serde_json::Value;
 
+use super::cursor::{Binding, Cursor, now_secs};
 use super::resources::render;
 use super::served::Served;
 use super::view::View;
@@ -20,8 +21,18 @@ pub(crate) struct Params {
     sort_order: Option<SortOrder>,
     start_index: Option<i64>,
     count: Option<i64>,
+    /// RFC 9865 §2: `Some("")` asks for the first page by cursor.
+    cursor: Option<String>,
     attributes: Option<String>,
     excluded: Option<String>,
+}
+
+/// How the pages of a query are asked for: by `startIndex` (RFC 7644 §3.4.2.4, the default
+/// when a request names neither, RFC 9865 §2.4) or by `cursor` (RFC 9865 §2).
+#[derive(Clone, Copy, Debug)]
+enum Paging {
+    Index,
+    Cursor(Binding),
 }
 
 impl Params {
@@ -42,6 +53,7 @@ impl Params {
             sort_order,
             start_index: query.integer("startIndex")?,
             count: query.integer("count")?,
+            cursor: query.get("cursor").map(str::to_owned),
             attributes: query.get("attributes").map(str::to_owned),
             excluded: query.get("excludedAttributes").map(str::to_owned),
         })
@@ -65,6 +77,7 @@ impl Params {
             sort_order: request.sort_order,
             start_index: request.start_index,
             count: request.count,
+            cursor: request.cursor,
             attributes: request.attributes.map(|a| a.join(",")),
             excluded: request.excluded_attributes.map(|a| a.join(",")),
         })
@@ -102,11 +115,64 @@ fn page(call: &Call<'_>, params: &Params) -> (u64, u64) {
     (start, count)
 }
 
+/// The page a `cursor` asks for (RFC 9865 §2): `(startIndex, count)`. An empty cursor is
+/// the first page, with `count` as given (< 0 is 0) or the default page size; a later page
+/// keeps the first page's `count` (a request that leaves `count` out gets it too).
+///
+/// # Errors
+/// 400 `invalidValue` when `startIndex` is also given; `invalidCount` when `count` is
+/// above the maximum page size or differs from the first page's; `invalidCursor` /
+/// `expiredCursor` from [`Cursor::decode`].
+fn cursor_page(
+    call: &Call<'_>,
+    params: &Params,
+    text: &str,
+    binding: &Binding,
+) -> Result<(u64, u64), ScimError> {
+    let limits = &call.inner.config.limits;
+    if params.start_index.is_some() {
+        return Err(ScimError::invalid_value(
+            "startIndex and cursor ask for two kinds of paging; send one of them (RFC 9865 §2.4)",
+        ));
+    }
+    let asked = params.count.map(|c| u64::try_from(c.max(0)).unwrap_or(0));
+    if let Some(count) = asked.filter(|c| *c > limits.max_page_size) {
+        return Err(ScimError::new(
+            ScimType::InvalidCount,
+            format!(
+                "count {count} is above maxPageSize {} (RFC 9865 §2.1)",
+                limits.max_page_size
+            ),
+        ));
+    }
+    if text.trim().is_empty() {
+        return Ok((
+            1,
+            asked.unwrap_or(limits.default_page_size.min(limits.max_page_size)),
+        ));
+    }
+    let cursor = Cursor::decode(text, binding, now_secs(), limits.cursor_timeout_secs)?;
+    if let Some(count) = asked.filter(|c| *c != cursor.count) {
+        return Err(ScimError::new(
+            ScimType::InvalidCount,
+            format!(
+                "count {count} differs from the count {} of the query's first page; every page \
+                 of a cursor query keeps it (RFC 9865 §2.1)",
+                cursor.count
+            ),
+        ));
+    }
+    Ok((cursor.offset.saturating_add(1), cursor.count))
+}
+
+/// The query the parameters ask for on `scope` (a resource type's name, or `"/"` across all
+/// types), and how its pages are asked for.
 fn build_query(
     call: &Call<'_>,
     params: &Params,
-    multi_type: bool,
-) -> Result<SearchQuery, ScimError> {
+    scope: &str,
+) -> Result<(SearchQuery, Paging), ScimError> {
+    let multi_type = scope == "/";
     let options = filter_options(call, multi_type);
     let filter = params
         .filter
@@ -121,19 +187,53 @@ fn build_query(
         .map(|s| options.parse_attr_path(s.trim()))
         .transpose()
         .map_err(|e| ScimError::from(e).context("sortBy"))?;
-    let (start, count) = page(call, params);
-    let mut query = SearchQuery::all(count).with_page(start, count);
+    let mut query = SearchQuery::all(0);
     query.filter = filter;
     query.filter_options = options;
     if let Some(by) = sort {
         query = query.with_sort(by, params.sort_order.unwrap_or_default());
     }
-    Ok(query)
+    let (paging, (start, count)) = match params.cursor.as_deref() {
+        None => (Paging::Index, page(call, params)),
+        Some(text) => {
+            let binding = Binding::new(&call.ctx.tenant.id, scope, &query);
+            (
+                Paging::Cursor(binding),
+                cursor_page(call, params, text, &binding)?,
+            )
+        }
+    };
+    Ok((query.with_page(start, count), paging))
 }
 
-fn list_reply(resources: Vec<Value>, total: u64, start: u64) -> Reply {
+/// The ListResponse of one page: `startIndex` and `itemsPerPage` for index paging;
+/// `itemsPerPage`, `nextCursor` (unless it is the last page) and `previousCursor` (unless it
+/// is the first) for cursor paging (RFC 9865 §2).
+fn list_reply(resources: Vec<Value>, total: u64, query: &SearchQuery, paging: Paging) -> Reply {
     let n = resources.len() as u64;
-    let list = ListResponse::new(resources, total).paged(start, n);
+    let list = match paging {
+        Paging::Index => ListResponse::new(resources, total).paged(query.start_index, n),
+        Paging::Cursor(binding) => {
+            let (offset, count) = (query.start_index - 1, query.count);
+            let at = |offset| {
+                Cursor {
+                    offset,
+                    count,
+                    issued: now_secs(),
+                }
+                .encode(&binding)
+            };
+            let mut list = ListResponse::new(resources, total);
+            list.items_per_page = Some(n);
+            if n > 0 && offset.saturating_add(n) < total {
+                list.next_cursor = Some(at(offset + n));
+            }
+            if offset > 0 && count > 0 {
+                list.previous_cursor = Some(at(offset.saturating_sub(count)));
+            }
+            list
+        }
+    };
     Reply::json(200, serde_json::to_value(list).unwrap_or(Value::Null))
 }
 
@@ -143,7 +243,7 @@ pub(crate) async fn query(
     params: Params,
 ) -> Result<Reply, ScimError> {
     let view = params.view(call, rt)?;
-    let mut query = build_query(call, &params, false)?;
+    let (mut query, paging) = build_query(call, &params, &rt.name)?;
     groups_filter::rewrite(call, rt, &mut query).await?;
     query.hint = view.hint.clone();
     let page = call.inner.store.search(call.ctx, rt, &query).await?;
@@ -152,7 +252,7 @@ pub(crate) async fn query(
         let served = Served::for_view(call, rt, &resource, &view).await?;
         resources.push(render(call, rt, resource, served, &view)?);
     }
-    Ok(list_reply(resources, page.total_results, query.start_index))
+    Ok(list_reply(resources, page.total_results, &query, paging))
 }
 
 pub(crate) async fn search(
@@ -171,7 +271,7 @@ pub(crate) async fn search_all(call: &Call<'_>, body: &[u8]) -> Result<Reply, Sc
 /// first `startIndex + count - 1` matches, the results are merged (by the sort key, else
 /// type by type in registry order) and the page is cut from the merge.
 pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, ScimError> {
-    let base = build_query(call, &params, true)?;
+    let (base, paging) = build_query(call, &params, "/")?;
     let (start, count) = (base.start_index, base.count);
     let needed = start.saturating_sub(1).saturating_add(count);
     let mut merged: Vec<(Option<scimkit_filter::SortKey>, &ResourceType, Value)> = Vec::new();
@@ -214,5 +314,5 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
         let served = Served::for_view(call, rt, &resource, &view).await?;
         resources.push(render(call, rt, resource, served, &view)?);
     }
-    Ok(list_reply(resources, total, start))
+    Ok(list_reply(resources, total, &base, paging))
 }

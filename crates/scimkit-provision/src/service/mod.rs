@@ -2,6 +2,7 @@
 
 mod bulk;
 mod changes;
+mod cursor;
 mod discovery;
 mod groups_filter;
 mod list;
