@@ -82,13 +82,18 @@
 //! - `If-Match` compares entity tags weakly (every SCIM example sends `W/"..."`).
 //! - A PATCH or PUT without `If-Match` that loses a race with a concurrent writer is retried
 //!   from a fresh read (16 times); with `If-Match` the mismatch is 412.
-//! - `count` above the maximum page size is served as the maximum; no `count` is the default
-//!   page size; `startIndex` past the end is an empty page with the real `totalResults`.
+//! - With index paging, `count` above the maximum page size is served as the maximum; no
+//!   `count` is the default page size; `startIndex` past the end is an empty page with the
+//!   real `totalResults`.
 //! - Cursor paging (RFC 9865) sits on the stores' index paging: a cursor is stateless (a
-//!   position, the first page's `count` and an issue time, tagged with a digest of the query
-//!   and tenant), valid for [`Limits::cursor_timeout_secs`]. Requests naming neither
-//!   `cursor` nor `startIndex` page by index (RFC 9865 §2.4); both together are 400
-//!   `invalidValue`; a later page without `count` keeps the first page's.
+//!   position, the first page's `count` and an issue time, tagged with HMAC-SHA-256 under
+//!   [`ScimServiceBuilder::cursor_key`] over those and the query and tenant), valid for
+//!   [`Limits::cursor_timeout_secs`]. Requests naming neither `cursor` nor `startIndex`
+//!   page by index (RFC 9865 §2.4); both together are 400 `invalidValue`; a `count` above
+//!   the maximum page size, or other than the first page's, is 400 `invalidCount`; a later
+//!   page without `count` keeps the first page's. A cursor page is as consistent as an
+//!   index page: a change ahead of the position while a client pages can make it see a
+//!   resource twice or miss one.
 //! - Non-numeric `startIndex` / `count`, an unknown `sortOrder`, and `attributes` together
 //!   with `excludedAttributes` are 400 `invalidValue`.
 //! - A filter naming an attribute the resource type does not define is 400 `invalidFilter`

@@ -229,6 +229,14 @@ async fn counts_and_start_index_are_checked() {
     .await;
     assert_eq!(scim_type, "invalidCount");
     assert!(detail.contains("differs from the count 2"), "{detail}");
+    let (_, detail) = error(
+        &service,
+        "GET",
+        &format!("/Users?cursor={next}&count=-1"),
+        "",
+    )
+    .await;
+    assert!(detail.contains("count -1 (taken as 0) differs"), "{detail}");
     assert_eq!(
         names(&get(&service, &format!("/Users?cursor={next}&count=2")).await),
         ["u2", "u3"]
@@ -307,4 +315,80 @@ fn names_of(list: &Value) -> Vec<String> {
     list["Resources"]
         .as_array()
         .map_or_else(Vec::new, |_| names(list))
+}
+
+/// RFC 9865 §5: cursors are tagged under the service's secret key. Regression (tester): the
+/// tag was a plain digest of public inputs, so a client could compute a cursor whose page
+/// size escaped `maxPageSize` and whose issue time never expired.
+#[tokio::test]
+async fn a_cursor_computed_without_the_key_is_refused() {
+    use sha2::{Digest, Sha256};
+    // The unkeyed construction: digest of (tenant, type, filter, sort), then of the fields.
+    let forge = |offset: u64, count: u64, issued: u64| {
+        let mut query = Sha256::new();
+        for part in ["acme", "User", "", ""] {
+            query.update((part.len() as u64).to_be_bytes());
+            query.update(part.as_bytes());
+        }
+        let mut fields = vec![1u8];
+        for word in [offset, count, issued] {
+            fields.extend_from_slice(&word.to_be_bytes());
+        }
+        let mut tag = Sha256::new();
+        tag.update(b"scimkit cursor");
+        tag.update(query.finalize());
+        tag.update(&fields);
+        fields.extend_from_slice(&tag.finalize()[..16]);
+        fields
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let service = with_users(&SEVEN).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for cursor in [forge(0, 5000, now), forge(2, 2, u64::MAX), forge(0, 2, now)] {
+        let (scim_type, _) = error(&service, "GET", &format!("/Users?cursor={cursor}"), "").await;
+        assert_eq!(scim_type, "invalidCursor");
+    }
+}
+
+/// `ScimServiceBuilder::cursor_key`: instances sharing a key (replicas, or one process
+/// after a restart) accept each other's cursors; by default each has its own random key.
+#[tokio::test]
+async fn instances_with_one_cursor_key_share_cursors() {
+    let registry = Arc::new(SchemaRegistry::core());
+    let store = Arc::new(InMemoryStore::new(registry.clone()));
+    let instance = |key: Option<&str>| {
+        let auth = Arc::new(TokenAuthenticator::new());
+        auth.insert(TOKEN, Tenant::new("acme"));
+        let builder = ScimService::builder(store.clone(), auth)
+            .registry(registry.clone())
+            .base_path("/v2");
+        match key {
+            Some(key) => builder.cursor_key(key),
+            None => builder,
+        }
+        .build()
+    };
+    let (a, b, c) = (
+        instance(Some("shared secret")),
+        instance(Some("shared secret")),
+        instance(None),
+    );
+    for name in SEVEN {
+        let body =
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name});
+        send(&a, "POST", "/Users", &body.to_string(), &[]).await;
+    }
+    let first = get(&a, "/Users?cursor&count=3").await;
+    let next = first["nextCursor"].as_str().unwrap();
+    assert_eq!(
+        names(&get(&b, &format!("/Users?cursor={next}")).await),
+        ["u3", "u4", "u5"]
+    );
+    let (scim_type, _) = error(&c, "GET", &format!("/Users?cursor={next}"), "").await;
+    assert_eq!(scim_type, "invalidCursor");
 }

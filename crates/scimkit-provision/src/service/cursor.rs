@@ -8,22 +8,29 @@
 //!   (RFC 9865 §2.1 `invalidCount`),
 //! - the time it was issued, in seconds since the Unix epoch, so that it expires after
 //!   [`Limits::cursor_timeout_secs`](crate::Limits::cursor_timeout_secs) (`expiredCursor`),
-//! - a tag: the first 16 bytes of a SHA-256 digest over those values and the query they
-//!   belong to (tenant, resource type, canonical filter, `sortBy`, `sortOrder`).
+//! - a tag: the first 16 bytes of an HMAC-SHA-256, under the service's secret key
+//!   ([`ScimServiceBuilder::cursor_key`](crate::ScimServiceBuilder::cursor_key)), over
+//!   those values and the query they belong to (tenant, resource type, canonical filter,
+//!   `sortBy`, `sortOrder`).
 //!
 //! It is written as lower-case hex (RFC 3986 unreserved characters only, as RFC 9865 §2
-//! requires). A cursor whose tag does not match (damaged, made up, or used with another
-//! query or by another tenant) is 400 `invalidCursor`, the same answer for every case
-//! (RFC 9865 §5). A cursor grants nothing: each page is authorised by its own bearer token
-//! and searched within its own tenant, and a made-up position reaches only what
-//! `startIndex` reaches anyway.
+//! requires). It is readable, not forgeable: a cursor whose tag does not match (damaged,
+//! made up, made under another key, or used with another query or by another tenant) is
+//! 400 `invalidCursor`, the same answer for every case (RFC 9865 §5). A tagged cursor is
+//! still checked against the limits in force: a page size above the maximum page size is
+//! `invalidCount`, an issue time more than five minutes ahead of the clock is
+//! `invalidCursor`. A cursor grants nothing: each page is authorised by its own bearer
+//! token and searched within its own tenant.
 //!
 //! Because the position is an index, a cursor page is as consistent as an index page
-//! (RFC 7644 §3.4.2.4): a resource created or deleted before the position while a client
-//! pages shifts the pages after it by one.
+//! (RFC 7644 §3.4.2.4): when a resource ahead of the position is created, deleted, or
+//! changed so that it enters or leaves the filter or moves in the sort order while a client
+//! pages, the pages after it shift by one, and the client sees one resource twice or misses
+//! one.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use hmac::{Hmac, Mac};
 use scimkit_schema::{ScimError, ScimType};
 use sha2::{Digest, Sha256};
 
@@ -45,15 +52,43 @@ pub(crate) struct Cursor {
     pub(crate) issued: u64,
 }
 
-/// What a cursor is bound to: the query whose pages it walks.
+/// How far ahead of the clock a cursor's issue time may be (a clock set back), in seconds.
+const CLOCK_SKEW_SECS: u64 = 300;
+
+/// The secret cursors are tagged with: 32 bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CursorKey([u8; 32]);
+
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(..)")
+    }
+}
+
+impl CursorKey {
+    /// The key for `secret` (any length): its SHA-256 digest.
+    pub(crate) fn new(secret: &[u8]) -> CursorKey {
+        CursorKey(Sha256::digest(secret).into())
+    }
+
+    /// A random key, from the same source as bearer tokens (256 bits).
+    pub(crate) fn random() -> CursorKey {
+        CursorKey::new(crate::generate_token().as_bytes())
+    }
+}
+
+/// What a cursor is bound to: the service's key and the query whose pages it walks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Binding([u8; 32]);
+pub(crate) struct Binding {
+    key: CursorKey,
+    query: [u8; 32],
+}
 
 impl Binding {
     /// The binding of `query` on `scope` (a resource type's name, or `"/"` for a query
-    /// across all types) for tenant `tenant`. Two requests that differ only in `attributes`,
-    /// `excludedAttributes` or `count` have the same binding.
-    pub(crate) fn new(tenant: &str, scope: &str, query: &SearchQuery) -> Binding {
+    /// across all types) for tenant `tenant`, under `key`. Two requests that differ only in
+    /// `attributes`, `excludedAttributes` or `count` have the same binding.
+    pub(crate) fn new(key: CursorKey, tenant: &str, scope: &str, query: &SearchQuery) -> Binding {
         let mut digest = Sha256::new();
         for part in [
             tenant.to_owned(),
@@ -72,15 +107,19 @@ impl Binding {
             digest.update((part.len() as u64).to_be_bytes());
             digest.update(part.as_bytes());
         }
-        Binding(digest.finalize().into())
+        Binding {
+            key,
+            query: digest.finalize().into(),
+        }
     }
 
+    /// HMAC-SHA-256 under the key over the query digest and `fields`, cut to 16 bytes.
     fn tag(&self, fields: &[u8]) -> [u8; 16] {
-        let mut digest = Sha256::new();
-        digest.update(b"scimkit cursor");
-        digest.update(self.0);
-        digest.update(fields);
-        let full: [u8; 32] = digest.finalize().into();
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key.0)
+            .expect("HMAC takes a key of any length");
+        mac.update(&self.query);
+        mac.update(fields);
+        let full: [u8; 32] = mac.finalize().into_bytes().into();
         let mut tag = [0; 16];
         tag.copy_from_slice(&full[..16]);
         tag
@@ -107,17 +146,21 @@ impl Cursor {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// Reads a cursor this server issued for `binding`, checking it is still valid at `now`
-    /// (seconds since the Unix epoch) with a lifetime of `timeout_secs`.
+    /// Reads a cursor this server issued for `binding`, checking it against the limits in
+    /// force: a lifetime of `timeout_secs` at `now` (seconds since the Unix epoch) and a page
+    /// size of at most `max_count`.
     ///
     /// # Errors
-    /// 400 `invalidCursor` when `text` is not such a cursor (RFC 9865 §2.1); 400
-    /// `expiredCursor` when it was issued more than `timeout_secs` before `now`.
+    /// 400 `invalidCursor` when `text` is not such a cursor, or was issued more than five
+    /// minutes after `now` (RFC 9865 §2.1); 400 `expiredCursor` when it was issued more than
+    /// `timeout_secs` before `now`; 400 `invalidCount` when its page size is above
+    /// `max_count` (the maximum was lowered while the client paged).
     pub(crate) fn decode(
         text: &str,
         binding: &Binding,
         now: u64,
         timeout_secs: u64,
+        max_count: u64,
     ) -> Result<Cursor, ScimError> {
         let invalid = || {
             ScimError::new(
@@ -148,6 +191,19 @@ impl Cursor {
             count: word(9),
             issued: word(17),
         };
+        if cursor.issued > now.saturating_add(CLOCK_SKEW_SECS) {
+            return Err(invalid());
+        }
+        if cursor.count > max_count {
+            return Err(ScimError::new(
+                ScimType::InvalidCount,
+                format!(
+                    "the cursor's page size {} is above maxPageSize {max_count}; start again \
+                     with an empty cursor (RFC 9865 §2.1)",
+                    cursor.count
+                ),
+            ));
+        }
         if now.saturating_sub(cursor.issued) > timeout_secs {
             return Err(ScimError::new(
                 ScimType::ExpiredCursor,
@@ -162,9 +218,10 @@ impl Cursor {
     }
 }
 
-/// The bytes a string of hex digit pairs stands for; `None` if it is not one.
+/// The bytes a string of hex digit pairs stands for; `None` if it is not one (only
+/// `0-9`, `a-f`, `A-F`: `u8::from_str_radix` alone would take a leading `+`).
 fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -186,10 +243,12 @@ mod tests {
     use super::*;
     use scimkit_filter::FilterOptions;
 
+    const KEY: CursorKey = CursorKey([7; 32]);
+
     fn binding(filter: &str) -> Binding {
         let query = SearchQuery::all(10)
             .with_filter(FilterOptions::lenient().parse_filter(filter).unwrap());
-        Binding::new("t1", "Users", &query)
+        Binding::new(KEY, "t1", "Users", &query)
     }
 
     #[test]
@@ -206,7 +265,7 @@ mod tests {
             text.bytes()
                 .all(|x| x.is_ascii_hexdigit() && !x.is_ascii_uppercase())
         );
-        assert_eq!(Cursor::decode(&text, &b, 1_500, 3_600), Ok(c));
+        assert_eq!(Cursor::decode(&text, &b, 1_500, 3_600, 100), Ok(c));
     }
 
     /// RFC 9865 §2.1 / §5: another query, another tenant, a changed byte or a made-up
@@ -227,19 +286,30 @@ mod tests {
         );
         let others = [
             binding("userName sw \"b\""),
-            Binding::new("t2", "Users", &query),
-            Binding::new("t1", "Groups", &query),
+            Binding::new(KEY, "t2", "Users", &query),
+            Binding::new(KEY, "t1", "Groups", &query),
+            Binding::new(CursorKey::new(b"another key"), "t1", "Users", &query),
         ];
         for other in others {
-            let err = Cursor::decode(&text, &other, 1_000, 3_600).unwrap_err();
+            let err = Cursor::decode(&text, &other, 1_000, 3_600, 100).unwrap_err();
             assert_eq!(err.scim_type, Some(ScimType::InvalidCursor));
         }
         // The position changed from 20 to 21 without a new tag.
         let mut forged = text.clone().into_bytes();
         forged[17] = b'5';
         let forged = String::from_utf8(forged).unwrap();
-        for bad in [forged.as_str(), "", "zz", "é", &text[..text.len() - 2]] {
-            let err = Cursor::decode(bad, &b, 1_000, 3_600).unwrap_err();
+        // Regression (tester): `from_str_radix` took "+1" for 0x01.
+        let plus = format!("+{}", &text[1..]);
+        assert_eq!(&text[..1], "0");
+        for bad in [
+            forged.as_str(),
+            &plus,
+            "",
+            "zz",
+            "é",
+            &text[..text.len() - 2],
+        ] {
+            let err = Cursor::decode(bad, &b, 1_000, 3_600, 100).unwrap_err();
             assert_eq!(err.scim_type, Some(ScimType::InvalidCursor), "{bad:?}");
             assert_eq!(err.status, 400);
         }
@@ -264,9 +334,40 @@ mod tests {
             issued: 1_000,
         }
         .encode(&b);
-        assert!(Cursor::decode(&text, &b, 4_600, 3_600).is_ok());
-        let err = Cursor::decode(&text, &b, 4_601, 3_600).unwrap_err();
+        assert!(Cursor::decode(&text, &b, 4_600, 3_600, 100).is_ok());
+        let err = Cursor::decode(&text, &b, 4_601, 3_600, 100).unwrap_err();
         assert_eq!(err.scim_type, Some(ScimType::ExpiredCursor));
         assert!(err.detail.as_deref().unwrap().contains("3601 s ago"));
+    }
+
+    /// A cursor with a valid tag is still held to the limits in force: an issue time more
+    /// than five minutes ahead is `invalidCursor`, a page size above the maximum (lowered
+    /// since) is `invalidCount`.
+    #[test]
+    fn a_tagged_cursor_is_held_to_the_limits_in_force() {
+        let b = binding("userName pr");
+        let ahead = Cursor {
+            offset: 0,
+            count: 10,
+            issued: 1_301,
+        }
+        .encode(&b);
+        let err = Cursor::decode(&ahead, &b, 1_000, 3_600, 100).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidCursor));
+        assert!(Cursor::decode(&ahead, &b, 1_001, 3_600, 100).is_ok());
+        let big = Cursor {
+            offset: 0,
+            count: 101,
+            issued: 1_000,
+        }
+        .encode(&b);
+        let err = Cursor::decode(&big, &b, 1_000, 3_600, 100).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidCount));
+        assert!(
+            err.detail
+                .as_deref()
+                .unwrap()
+                .contains("page size 101 is above maxPageSize 100")
+        );
     }
 }

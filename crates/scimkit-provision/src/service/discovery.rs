@@ -43,9 +43,10 @@ pub(crate) fn service_provider_config(inner: &Inner) -> ServiceProviderConfig {
             cursor: true,
             index: true,
             default_pagination_method: Some(PaginationMethod::Index),
-            default_page_size: Some(limits.default_page_size),
-            max_page_size: Some(limits.max_page_size),
-            cursor_timeout: Some(limits.cursor_timeout_secs),
+            // RFC 9865 §4: positive integers; a limit set to 0 is not published.
+            default_page_size: Some(limits.default_page_size).filter(|n| *n > 0),
+            max_page_size: Some(limits.max_page_size).filter(|n| *n > 0),
+            cursor_timeout: Some(limits.cursor_timeout_secs).filter(|n| *n > 0),
         }),
         ..ServiceProviderConfig::default()
     }

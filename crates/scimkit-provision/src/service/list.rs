@@ -136,11 +136,17 @@ fn cursor_page(
         ));
     }
     let asked = params.count.map(|c| u64::try_from(c.max(0)).unwrap_or(0));
-    if let Some(count) = asked.filter(|c| *c > limits.max_page_size) {
+    // The count as sent, for error details (a negative one counts as 0, RFC 7644 §3.4.2.4).
+    let sent = match params.count {
+        Some(c) if c < 0 => format!("{c} (taken as 0)"),
+        Some(c) => c.to_string(),
+        None => String::new(),
+    };
+    if asked.is_some_and(|c| c > limits.max_page_size) {
         return Err(ScimError::new(
             ScimType::InvalidCount,
             format!(
-                "count {count} is above maxPageSize {} (RFC 9865 §2.1)",
+                "count {sent} is above maxPageSize {} (RFC 9865 §2.1)",
                 limits.max_page_size
             ),
         ));
@@ -151,12 +157,18 @@ fn cursor_page(
             asked.unwrap_or(limits.default_page_size.min(limits.max_page_size)),
         ));
     }
-    let cursor = Cursor::decode(text, binding, now_secs(), limits.cursor_timeout_secs)?;
-    if let Some(count) = asked.filter(|c| *c != cursor.count) {
+    let cursor = Cursor::decode(
+        text,
+        binding,
+        now_secs(),
+        limits.cursor_timeout_secs,
+        limits.max_page_size,
+    )?;
+    if asked.is_some_and(|c| c != cursor.count) {
         return Err(ScimError::new(
             ScimType::InvalidCount,
             format!(
-                "count {count} differs from the count {} of the query's first page; every page \
+                "count {sent} differs from the count {} of the query's first page; every page \
                  of a cursor query keeps it (RFC 9865 §2.1)",
                 cursor.count
             ),
@@ -196,7 +208,7 @@ fn build_query(
     let (paging, (start, count)) = match params.cursor.as_deref() {
         None => (Paging::Index, page(call, params)),
         Some(text) => {
-            let binding = Binding::new(&call.ctx.tenant.id, scope, &query);
+            let binding = Binding::new(call.inner.cursor_key, &call.ctx.tenant.id, scope, &query);
             (
                 Paging::Cursor(binding),
                 cursor_page(call, params, text, &binding)?,

@@ -3,6 +3,7 @@
 mod bulk;
 mod changes;
 mod cursor;
+use cursor::CursorKey;
 mod discovery;
 mod groups_filter;
 mod list;
@@ -90,6 +91,8 @@ pub(crate) struct Inner {
     pub(crate) policies: Vec<Arc<dyn ValidationPolicy>>,
     pub(crate) me: Option<Arc<dyn MeResolver>>,
     pub(crate) config: ServiceConfig,
+    /// The key cursors are tagged with (RFC 9865 §5).
+    pub(crate) cursor_key: CursorKey,
 }
 
 /// Builds a [`ScimService`]; see [`ScimService::builder`].
@@ -136,6 +139,16 @@ impl ScimServiceBuilder {
         self
     }
 
+    /// The secret that tags RFC 9865 cursors (any length; 32 random bytes or more is
+    /// right). Default: a random key made when the builder is created, so cursors end with
+    /// the process (a client holding one gets 400 `invalidCursor` and starts again). Give
+    /// the same key to every instance behind one base URL, and across restarts, to keep
+    /// cursors valid between them.
+    pub fn cursor_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.inner.cursor_key = CursorKey::new(key.as_ref());
+        self
+    }
+
     /// The service.
     pub fn build(self) -> ScimService {
         ScimService {
@@ -159,6 +172,7 @@ impl ScimService {
                 policies: vec![Arc::new(AllowedEmailDomains)],
                 me: None,
                 config: ServiceConfig::default(),
+                cursor_key: CursorKey::random(),
             },
         }
     }
