@@ -9,6 +9,10 @@
 //! response); `plain_clone_2x` clones the group's JSON twice (once per PATCH), the floor of
 //! any store that hands the whole group back.
 //!
+//! `service_get_group_of_{n}` reads that group through `ScimService` on SQLite: whole, with
+//! `excludedAttributes=members`, and with `attributes=displayName` (neither of the last two
+//! loads the member rows: RFC 7644 §3.4.2.5 projections become the store's `ReadHint`).
+//!
 //! Run: `cargo bench -p scimkit-benches --bench sqlite_store`. In `--test` mode (CI) the
 //! population is 1,000 users and a 1,000-member group.
 
@@ -20,7 +24,8 @@ use scimkit_benches::{enterprise_user, group_with_members, runtime};
 use scimkit_filter::parse_filter;
 use scimkit_patch::apply;
 use scimkit_provision::{
-    InMemoryStore, PatchRequest, ReadHint, RequestContext, SearchQuery, Store,
+    InMemoryStore, PatchRequest, ReadHint, RequestContext, ScimService, SearchQuery, Store, Tenant,
+    TokenAuthenticator,
 };
 use scimkit_schema::{PatchOp, SchemaRegistry, ScimError};
 use scimkit_sqlite::{Durability, SqliteOptions, SqliteStore};
@@ -212,5 +217,58 @@ fn members(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lookups, members);
+fn service_reads(c: &mut Criterion) {
+    let rt = runtime();
+    let registry = Arc::new(SchemaRegistry::core());
+    let groups = registry.resource_type("Group").unwrap();
+    let ctx = RequestContext::for_tenant("bench");
+    let dir = tempfile::tempdir().unwrap();
+    let n = size();
+    let (service, id) = rt.block_on(async {
+        let options = SqliteOptions::new(dir.path().join("reads.db"));
+        let store = Arc::new(
+            SqliteStore::open_with(&options, registry.clone())
+                .await
+                .unwrap(),
+        );
+        let mut big = group_with_members(1, n);
+        big.as_object_mut().unwrap().remove("id");
+        big.as_object_mut().unwrap().remove("meta");
+        let created = store.create(&ctx, groups, big).await.unwrap();
+        let auth = Arc::new(TokenAuthenticator::new());
+        auth.insert("bench-token", Tenant::new("bench"));
+        let service = ScimService::builder(store, auth)
+            .registry(registry.clone())
+            .build();
+        (service, created["id"].as_str().unwrap().to_owned())
+    });
+    let mut group = c.benchmark_group(format!("service_get_group_of_{n}"));
+    group.sample_size(10);
+    for (name, query, members) in [
+        ("whole", "", n),
+        ("excluded_members", "?excludedAttributes=members", 0),
+        ("attributes_display_name", "?attributes=displayName", 0),
+    ] {
+        let uri = format!("/Groups/{id}{query}");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let request = http::Request::get(&uri)
+                    .header("Authorization", "Bearer bench-token")
+                    .body(Vec::new())
+                    .unwrap();
+                let response = rt.block_on(service.handle(request));
+                assert_eq!(response.status(), 200);
+                let body: Value = serde_json::from_slice(response.body()).unwrap();
+                let shown = body
+                    .get("members")
+                    .map_or(0, |m| m.as_array().map_or(0, Vec::len));
+                assert_eq!((shown, body["displayName"].is_string()), (members, true));
+                black_box(body)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, lookups, members, service_reads);
 criterion_main!(benches);

@@ -294,6 +294,13 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
         let mut query = base.clone().with_page(1, needed);
         groups_filter::rewrite(call, rt, &mut query).await?;
         query.hint = view.hint.clone();
+        if let Some(sort) = &base.sort {
+            // The merge below reads the sort key from what the store returns.
+            let key = |k: &String| {
+                k.eq_ignore_ascii_case(&sort.by.name) || sort.by.urn.as_deref() == Some(k)
+            };
+            query.hint.omit.retain(|k| !key(k));
+        }
         views.insert(rt.name.clone(), view);
         let page = call.inner.store.search(call.ctx, rt, &query).await?;
         total += page.total_results;

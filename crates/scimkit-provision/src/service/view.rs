@@ -1,7 +1,9 @@
 //! What a response shows: `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) as a
 //! [`Projection`] for the response and a [`ReadHint`] for the store.
 
-use scimkit_schema::{AttrRef, Projection, Resolved, ResourceType, SchemaRegistry, ScimError};
+use scimkit_schema::{
+    AttrRef, AttributeDef, Projection, Resolved, ResourceType, Returned, SchemaRegistry, ScimError,
+};
 
 use crate::store::ReadHint;
 
@@ -27,7 +29,10 @@ impl View {
     ) -> Result<View, ScimError> {
         Ok(View {
             projection: Projection::parse(registry, rt, attributes, excluded)?,
-            hint: read_hint(registry, rt, excluded),
+            hint: match attributes.filter(|a| !a.trim().is_empty()) {
+                Some(attributes) => unnamed_hint(registry, rt, attributes),
+                None => read_hint(registry, rt, excluded),
+            },
             include: attributes.is_some_and(|a| !a.trim().is_empty()),
             attributes: attributes
                 .filter(|a| !a.trim().is_empty())
@@ -73,6 +78,50 @@ pub(crate) fn read_hint(
     ReadHint { omit }
 }
 
+/// What `attributes` (RFC 7644 §3.4.2.5) leaves out of a response, as a hint: every
+/// top-level attribute and extension object of `rt` it names nothing of, unless returned
+/// `always` (RFC 7643 §7) or `id` / `schemas` / `meta`. `attributes=displayName` on a Group
+/// thus spares loading its `members`. A name that does not resolve keeps the top-level key
+/// it is spelled as, as the projection matches it.
+pub(crate) fn unnamed_hint(
+    registry: &SchemaRegistry,
+    rt: &ResourceType,
+    attributes: &str,
+) -> ReadHint {
+    let named: Vec<String> = attributes
+        .split(',')
+        .map(str::trim)
+        .filter_map(|name| AttrRef::parse(name).ok())
+        .map(|r| match registry.resolve(rt, r) {
+            Ok(Resolved::Attribute(a)) => a
+                .extension_key()
+                .map_or_else(|| a.attribute.name.clone(), str::to_owned),
+            Ok(Resolved::Extension(schema)) => schema.id.clone(),
+            Err(_) => r.name.to_owned(),
+        })
+        .collect();
+    let always = |key: &str| {
+        let defs: Vec<&AttributeDef> = match registry.extension_schemas(rt).find(|s| s.id == key) {
+            Some(extension) => extension.attributes.iter().collect(),
+            None => SchemaRegistry::common_attributes()
+                .iter()
+                .chain(
+                    registry
+                        .base_schema(rt)
+                        .into_iter()
+                        .flat_map(|s| s.attributes.iter()),
+                )
+                .filter(|def| def.name == key)
+                .collect(),
+        };
+        defs.iter().any(|def| def.returned == Returned::Always)
+    };
+    let mut hint = everything_but_meta(registry, rt);
+    hint.omit
+        .retain(|key| !named.iter().any(|n| n.eq_ignore_ascii_case(key)) && !always(key));
+    hint
+}
+
 /// Every top-level attribute of `rt` but `id`, `schemas` and `meta` (base schema, common
 /// `externalId`, each extension's URN): a reply without a body (PATCH answered 204, RFC 7644
 /// §3.5.2) needs nothing of the resource but `meta.version` for its `ETag`.
@@ -110,6 +159,56 @@ mod tests {
         );
         assert_eq!(hint.omit, ["members"]);
         assert!(read_hint(&registry, groups, None).is_empty());
+    }
+
+    /// RFC 7644 §3.4.2.5: what `attributes` does not name need not be loaded; a
+    /// sub-attribute or an extension attribute keeps its top-level key.
+    #[test]
+    fn attributes_leave_out_what_they_do_not_name() {
+        let registry = SchemaRegistry::core();
+        let groups = registry.resource_type("Group").unwrap();
+        let hint = |rt, list: &str| {
+            View::parse(&registry, rt, Some(list), None)
+                .unwrap()
+                .hint
+                .omit
+        };
+        assert_eq!(hint(groups, "displayName"), ["externalId", "members"]);
+        assert_eq!(
+            hint(groups, "MEMBERS.value, id"),
+            ["externalId", "displayName"]
+        );
+        assert_eq!(
+            hint(
+                groups,
+                "urn:ietf:params:scim:schemas:core:2.0:Group:members"
+            ),
+            ["externalId", "displayName"]
+        );
+        assert_eq!(
+            hint(groups, "nope"),
+            ["externalId", "displayName", "members"]
+        );
+        assert_eq!(
+            hint(groups, "displayName,members,externalId"),
+            Vec::<String>::new()
+        );
+        let users = registry.resource_type("User").unwrap();
+        let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let omit = hint(users, &format!("{enterprise}:manager.value"));
+        assert!(omit.iter().any(|o| o == "userName") && omit.iter().any(|o| o == "groups"));
+        assert!(!omit.iter().any(|o| o == enterprise), "{omit:?}");
+        let omit = hint(users, "userName");
+        assert!(omit.iter().any(|o| o == enterprise) && !omit.iter().any(|o| o == "userName"));
+        // `excludedAttributes` alone still names what it drops; neither names nothing.
+        let view = View::parse(&registry, groups, None, Some("members")).unwrap();
+        assert_eq!(view.hint.omit, ["members"]);
+        assert!(
+            View::parse(&registry, groups, Some(" "), None)
+                .unwrap()
+                .hint
+                .is_empty()
+        );
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! Queries across all resource types at the base URI (RFC 7644 §3.4.2.1).
+
+mod common;
+
+use common::{send, service};
+use serde_json::{Value, json};
+
+/// The merge across types orders by `sortBy` (RFC 7644 §3.4.2.3) even when the projection
+/// does not return the sort attribute. Regression: with `excludedAttributes=externalId`
+/// (and `attributes=id`) the merge compared resources already stripped of it, so every key
+/// was equal and the types came one after the other (b, d, c).
+#[tokio::test]
+async fn the_merge_sorts_by_an_attribute_the_response_leaves_out() {
+    let service = service();
+    let mut ids = std::collections::HashMap::new();
+    for (path, body) in [
+        (
+            "/Users",
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "b", "externalId": "b"}),
+        ),
+        (
+            "/Users",
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "d", "externalId": "d"}),
+        ),
+        (
+            "/Groups",
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "c", "externalId": "c"}),
+        ),
+    ] {
+        let (status, _, created) = send(&service, "POST", path, &body.to_string(), &[]).await;
+        assert_eq!(status, 201);
+        ids.insert(
+            created["id"].as_str().unwrap().to_owned(),
+            body["externalId"].clone(),
+        );
+    }
+    for projection in [
+        "",
+        "&excludedAttributes=externalId",
+        "&attributes=id",
+        "&attributes=userName",
+    ] {
+        let (status, _, list) = send(
+            &service,
+            "GET",
+            &format!("/?sortBy=externalId{projection}"),
+            "",
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{list}");
+        let order: Vec<Value> = list["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| ids[r["id"].as_str().unwrap()].clone())
+            .collect();
+        assert_eq!(order, ["b", "c", "d"], "{projection}");
+        let shown = list["Resources"][0].get("externalId").is_some();
+        assert_eq!(shown, projection.is_empty(), "{projection}: {list}");
+    }
+}
