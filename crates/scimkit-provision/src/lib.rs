@@ -69,8 +69,9 @@
 //!   retries), [`InMemoryStore`], helpers every store shares ([`UniqueAttributes`],
 //!   [`stamp_meta`], [`patch_by_replace`]). A store crate runs [`conformance`] against itself
 //!   with [`store_conformance_tests!`] (see the module docs). The service tells a store what
-//!   it will not return ([`ReadHint`], [`PatchRequest::hint`]: `excludedAttributes`, and all
-//!   but `meta` for a PATCH answered 204 or inside `/Bulk`), so it can skip loading it.
+//!   it will not return ([`ReadHint`], [`PatchRequest::hint`]: what `excludedAttributes`
+//!   names, what `attributes` names nothing of, and all but `meta` for a PATCH answered 204
+//!   or inside `/Bulk`), so it can skip loading it.
 //! - [`ScimService`]: routing, authentication, parsing, ETags, paging, projection, bulk,
 //!   discovery; limits in [`ServiceConfig`] / [`Limits`], published in
 //!   `/ServiceProviderConfig`.

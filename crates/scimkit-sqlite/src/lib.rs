@@ -52,7 +52,8 @@
 //!   complex `members` with a `value`), one row each, in order, with the `value` key indexed.
 //!   Adding or removing k members of a 100,000-member group touches k rows, and
 //!   [`ReadHint`](scimkit_provision::ReadHint)`{ omit: ["members"] }`
-//!   (`excludedAttributes=members`, on a GET, a search or a PATCH) does not read them.
+//!   (`excludedAttributes=members`, or `attributes` naming nothing of `members`, on a GET,
+//!   a search or a PATCH) does not read them.
 //! - `unique_values`: the value keys of every attribute with `uniqueness` server or global
 //!   ([`UniqueAttributes`](scimkit_provision::UniqueAttributes), per caseExact), per tenant
 //!   and resource type; a clash is [`StoreError::Uniqueness`](scimkit_provision::StoreError).
