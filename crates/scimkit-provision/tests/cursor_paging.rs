@@ -214,6 +214,13 @@ async fn counts_and_start_index_are_checked() {
         detail.contains("count 6 is above maxPageSize 5"),
         "{detail}"
     );
+    // Regression (tester): the detail quoted the count clamped to i64.
+    let huge = "99999999999999999999999";
+    let (_, detail) = error(&service, "GET", &format!("/Users?cursor&count={huge}"), "").await;
+    assert!(
+        detail.contains(&format!("count {huge} is above")),
+        "{detail}"
+    );
     // Index paging still serves such a count as the maximum (RFC 7644 §3.4.2.4).
     assert_eq!(get(&service, "/Users?count=6").await["itemsPerPage"], 5);
 
@@ -373,10 +380,12 @@ async fn instances_with_one_cursor_key_share_cursors() {
         }
         .build()
     };
-    let (a, b, c) = (
+    let (a, b, c, d, e) = (
         instance(Some("shared secret")),
         instance(Some("shared secret")),
         instance(None),
+        instance(Some("")),
+        instance(Some("")),
     );
     for name in SEVEN {
         let body =
@@ -390,5 +399,10 @@ async fn instances_with_one_cursor_key_share_cursors() {
         ["u3", "u4", "u5"]
     );
     let (scim_type, _) = error(&c, "GET", &format!("/Users?cursor={next}"), "").await;
+    assert_eq!(scim_type, "invalidCursor");
+    // An empty key is ignored: each keeps its own random key.
+    let first = get(&d, "/Users?cursor&count=3").await;
+    let next = first["nextCursor"].as_str().unwrap();
+    let (scim_type, _) = error(&e, "GET", &format!("/Users?cursor={next}"), "").await;
     assert_eq!(scim_type, "invalidCursor");
 }

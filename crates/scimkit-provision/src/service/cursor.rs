@@ -33,6 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, Mac};
 use scimkit_schema::{ScimError, ScimType};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::store::SearchQuery;
 
@@ -178,7 +179,8 @@ impl Cursor {
             return Err(invalid());
         }
         let (fields, tag) = bytes.split_at(LEN - 16);
-        if binding.tag(fields) != tag {
+        // Compared in constant time, so the time taken says nothing of the right tag.
+        if !bool::from(binding.tag(fields)[..].ct_eq(tag)) {
             return Err(invalid());
         }
         let word = |at: usize| {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::cursor::{Binding, Cursor, now_secs};
 use super::resources::render;
 use super::served::Served;
-use super::view::View;
+use super::view::{View, top_level_key};
 use super::wire::{Query, Reply};
 use super::{Call, groups_filter};
 use crate::store::SearchQuery;
@@ -21,6 +21,8 @@ pub(crate) struct Params {
     sort_order: Option<SortOrder>,
     start_index: Option<i64>,
     count: Option<i64>,
+    /// `count` as sent, for error details (`count` saturates far beyond `i64`).
+    count_sent: Option<String>,
     /// RFC 9865 §2: `Some("")` asks for the first page by cursor.
     cursor: Option<String>,
     attributes: Option<String>,
@@ -53,6 +55,7 @@ impl Params {
             sort_order,
             start_index: query.integer("startIndex")?,
             count: query.integer("count")?,
+            count_sent: query.get("count").map(|c| c.trim().to_owned()),
             cursor: query.get("cursor").map(str::to_owned),
             attributes: query.get("attributes").map(str::to_owned),
             excluded: query.get("excludedAttributes").map(str::to_owned),
@@ -77,6 +80,7 @@ impl Params {
             sort_order: request.sort_order,
             start_index: request.start_index,
             count: request.count,
+            count_sent: request.count.map(|c| c.to_string()),
             cursor: request.cursor,
             attributes: request.attributes.map(|a| a.join(",")),
             excluded: request.excluded_attributes.map(|a| a.join(",")),
@@ -137,10 +141,10 @@ fn cursor_page(
     }
     let asked = params.count.map(|c| u64::try_from(c.max(0)).unwrap_or(0));
     // The count as sent, for error details (a negative one counts as 0, RFC 7644 §3.4.2.4).
-    let sent = match params.count {
-        Some(c) if c < 0 => format!("{c} (taken as 0)"),
-        Some(c) => c.to_string(),
-        None => String::new(),
+    let sent = match (params.count, &params.count_sent) {
+        (Some(c), Some(text)) if c < 0 => format!("{text} (taken as 0)"),
+        (_, Some(text)) => text.clone(),
+        _ => String::new(),
     };
     if asked.is_some_and(|c| c > limits.max_page_size) {
         return Err(ScimError::new(
@@ -295,11 +299,12 @@ pub(crate) async fn query_all(call: &Call<'_>, params: Params) -> Result<Reply, 
         groups_filter::rewrite(call, rt, &mut query).await?;
         query.hint = view.hint.clone();
         if let Some(sort) = &base.sort {
-            // The merge below reads the sort key from what the store returns.
-            let key = |k: &String| {
-                k.eq_ignore_ascii_case(&sort.by.name) || sort.by.urn.as_deref() == Some(k)
-            };
-            query.hint.omit.retain(|k| !key(k));
+            // The merge below reads the sort key from what the store returns. Regression
+            // (tester): an extension attribute spelled without its URN, or in another case,
+            // was left out.
+            if let Some(key) = top_level_key(call.registry(), rt, &sort.by.to_string()) {
+                query.hint.omit.retain(|k| !k.eq_ignore_ascii_case(&key));
+            }
         }
         views.insert(rt.name.clone(), view);
         let page = call.inner.store.search(call.ctx, rt, &query).await?;

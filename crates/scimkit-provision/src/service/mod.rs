@@ -139,13 +139,17 @@ impl ScimServiceBuilder {
         self
     }
 
-    /// The secret that tags RFC 9865 cursors (any length; 32 random bytes or more is
-    /// right). Default: a random key made when the builder is created, so cursors end with
-    /// the process (a client holding one gets 400 `invalidCursor` and starts again). Give
-    /// the same key to every instance behind one base URL, and across restarts, to keep
-    /// cursors valid between them.
+    /// The secret that tags RFC 9865 cursors: at least 32 random bytes (anyone who knows
+    /// the key can make cursors the service accepts). Default: a random key made when the
+    /// builder is created, so cursors end with the process (a client holding one gets 400
+    /// `invalidCursor` and starts again). Give the same key to every instance behind one
+    /// base URL, and across restarts, to keep cursors valid between them. An empty `key`
+    /// is ignored (the random key stays), so an unset variable read as `""` cannot make
+    /// cursors forgeable.
     pub fn cursor_key(mut self, key: impl AsRef<[u8]>) -> Self {
-        self.inner.cursor_key = CursorKey::new(key.as_ref());
+        if !key.as_ref().is_empty() {
+            self.inner.cursor_key = CursorKey::new(key.as_ref());
+        }
         self
     }
 

@@ -12,13 +12,17 @@ use crate::store::ReadHint;
 pub(crate) struct View {
     pub(crate) projection: Projection,
     pub(crate) hint: ReadHint,
-    /// Whether `attributes` was given (PATCH then answers 200, RFC 7644 §3.5.2).
+    /// Whether `attributes` was given, i.e. names at least one attribute (PATCH then
+    /// answers 200, RFC 7644 §3.5.2); a list of blanks (`attributes=,`) is not given.
     pub(crate) include: bool,
     /// The `attributes` list, lower-cased, when given.
     attributes: Option<String>,
 }
 
 impl View {
+    /// The view of `attributes` or `excludedAttributes` (raw comma-separated lists) on `rt`:
+    /// the projection, and the hint from whichever of the two names something.
+    ///
     /// # Errors
     /// 400 `invalidValue` as [`Projection::parse`].
     pub(crate) fn parse(
@@ -27,16 +31,18 @@ impl View {
         attributes: Option<&str>,
         excluded: Option<&str>,
     ) -> Result<View, ScimError> {
+        let projection = Projection::parse(registry, rt, attributes, excluded)?;
+        // Given means naming at least one attribute, as for the projection: `attributes=,`
+        // is not given (regression, tester: the hint then left out everything).
+        let attributes = attributes.filter(|list| list.split(',').any(|n| !n.trim().is_empty()));
         Ok(View {
-            projection: Projection::parse(registry, rt, attributes, excluded)?,
-            hint: match attributes.filter(|a| !a.trim().is_empty()) {
+            projection,
+            hint: match attributes {
                 Some(attributes) => unnamed_hint(registry, rt, attributes),
                 None => read_hint(registry, rt, excluded),
             },
-            include: attributes.is_some_and(|a| !a.trim().is_empty()),
-            attributes: attributes
-                .filter(|a| !a.trim().is_empty())
-                .map(str::to_lowercase),
+            include: attributes.is_some(),
+            attributes: attributes.map(str::to_lowercase),
         })
     }
 
@@ -78,7 +84,8 @@ pub(crate) fn read_hint(
     ReadHint { omit }
 }
 
-/// What `attributes` (RFC 7644 §3.4.2.5) leaves out of a response, as a hint: every
+/// What an `attributes` list naming at least one attribute (RFC 7644 §3.4.2.5) leaves out
+/// of a response, as a hint: every
 /// top-level attribute and extension object of `rt` it names nothing of, unless returned
 /// `always` (RFC 7643 §7) or `id` / `schemas` / `meta`. `attributes=displayName` on a Group
 /// thus spares loading its `members`. A name that does not resolve keeps the top-level key
@@ -90,15 +97,7 @@ pub(crate) fn unnamed_hint(
 ) -> ReadHint {
     let named: Vec<String> = attributes
         .split(',')
-        .map(str::trim)
-        .filter_map(|name| AttrRef::parse(name).ok())
-        .map(|r| match registry.resolve(rt, r) {
-            Ok(Resolved::Attribute(a)) => a
-                .extension_key()
-                .map_or_else(|| a.attribute.name.clone(), str::to_owned),
-            Ok(Resolved::Extension(schema)) => schema.id.clone(),
-            Err(_) => r.name.to_owned(),
-        })
+        .filter_map(|name| top_level_key(registry, rt, name))
         .collect();
     let always = |key: &str| {
         let defs: Vec<&AttributeDef> = match registry.extension_schemas(rt).find(|s| s.id == key) {
@@ -120,6 +119,25 @@ pub(crate) fn unnamed_hint(
     hint.omit
         .retain(|key| !named.iter().any(|n| n.eq_ignore_ascii_case(key)) && !always(key));
     hint
+}
+
+/// The key of `rt`'s resources under which the attribute `name` (an attribute path, any
+/// spelling the registry resolves: with or without its schema URN, in any case) lives: the
+/// canonical name of its top-level attribute, or its extension's URN. A name that does not
+/// resolve gives the top-level name as spelled; one that does not parse gives `None`.
+pub(crate) fn top_level_key(
+    registry: &SchemaRegistry,
+    rt: &ResourceType,
+    name: &str,
+) -> Option<String> {
+    let reference = AttrRef::parse(name.trim()).ok()?;
+    Some(match registry.resolve(rt, reference) {
+        Ok(Resolved::Attribute(a)) => a
+            .extension_key()
+            .map_or_else(|| a.attribute.name.clone(), str::to_owned),
+        Ok(Resolved::Extension(schema)) => schema.id.clone(),
+        Err(_) => reference.name.to_owned(),
+    })
 }
 
 /// Every top-level attribute of `rt` but `id`, `schemas` and `meta` (base schema, common
@@ -203,12 +221,11 @@ mod tests {
         // `excludedAttributes` alone still names what it drops; neither names nothing.
         let view = View::parse(&registry, groups, None, Some("members")).unwrap();
         assert_eq!(view.hint.omit, ["members"]);
-        assert!(
-            View::parse(&registry, groups, Some(" "), None)
-                .unwrap()
-                .hint
-                .is_empty()
-        );
+        // A list of blanks names nothing: not given, as for the projection.
+        for blank in [" ", ",", " , ,"] {
+            let view = View::parse(&registry, groups, Some(blank), None).unwrap();
+            assert!(view.hint.is_empty() && !view.include, "{blank:?}");
+        }
     }
 
     #[test]
