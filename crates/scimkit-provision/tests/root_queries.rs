@@ -3,7 +3,19 @@
 mod common;
 
 use common::{send, service};
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
+
+/// The label each resource of a ListResponse was created with, in the response's order.
+fn labels(list: &Value, by_id: &HashMap<String, Value>) -> Vec<Value> {
+    list["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| by_id[r["id"].as_str().unwrap()].clone())
+        .collect()
+}
 
 /// The merge across types orders by `sortBy` (RFC 7644 §3.4.2.3) even when the projection
 /// does not return the sort attribute. Regression: with `excludedAttributes=externalId`
@@ -12,7 +24,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn the_merge_sorts_by_an_attribute_the_response_leaves_out() {
     let service = service();
-    let mut ids = std::collections::HashMap::new();
+    let mut ids = HashMap::new();
     for (path, body) in [
         (
             "/Users",
@@ -49,12 +61,7 @@ async fn the_merge_sorts_by_an_attribute_the_response_leaves_out() {
         )
         .await;
         assert_eq!(status, 200, "{list}");
-        let order: Vec<Value> = list["Resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| ids[r["id"].as_str().unwrap()].clone())
-            .collect();
+        let order = labels(&list, &ids);
         assert_eq!(order, ["b", "c", "d"], "{projection}");
         let shown = list["Resources"][0].get("externalId").is_some();
         assert_eq!(shown, projection.is_empty(), "{projection}: {list}");
@@ -69,7 +76,7 @@ async fn the_merge_sorts_by_an_attribute_the_response_leaves_out() {
 async fn the_merge_sorts_by_an_extension_attribute_however_spelled() {
     const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     let service = service();
-    let mut names = std::collections::HashMap::new();
+    let mut names = HashMap::new();
     for (path, body) in [
         (
             "/Users",
@@ -107,12 +114,7 @@ async fn the_merge_sorts_by_an_extension_attribute_however_spelled() {
             let uri = format!("/?sortBy={sort}&sortOrder=descending{projection}");
             let (status, _, list) = send(&service, "GET", &uri, "", &[]).await;
             assert_eq!(status, 200, "{list}");
-            let order: Vec<Value> = list["Resources"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| names[r["id"].as_str().unwrap()].clone())
-                .collect();
+            let order = labels(&list, &names);
             assert_eq!(order, expected, "{uri}");
         }
     }

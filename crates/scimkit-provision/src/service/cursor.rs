@@ -253,6 +253,16 @@ mod tests {
         Binding::new(KEY, "t1", "Users", &query)
     }
 
+    /// The text of a cursor for `b`.
+    fn issue(b: &Binding, offset: u64, count: u64, issued: u64) -> String {
+        Cursor {
+            offset,
+            count,
+            issued,
+        }
+        .encode(b)
+    }
+
     #[test]
     fn a_cursor_round_trips_through_its_text() {
         let b = binding("userName sw \"a\"");
@@ -275,12 +285,7 @@ mod tests {
     #[test]
     fn a_cursor_for_another_query_or_tenant_or_altered_is_invalid() {
         let b = binding("userName sw \"a\"");
-        let text = Cursor {
-            offset: 20,
-            count: 10,
-            issued: 1_000,
-        }
-        .encode(&b);
+        let text = issue(&b, 20, 10, 1_000);
         let query = SearchQuery::all(10).with_filter(
             FilterOptions::lenient()
                 .parse_filter("userName sw \"a\"")
@@ -330,12 +335,7 @@ mod tests {
     #[test]
     fn a_cursor_older_than_the_timeout_is_expired() {
         let b = binding("userName pr");
-        let text = Cursor {
-            offset: 0,
-            count: 10,
-            issued: 1_000,
-        }
-        .encode(&b);
+        let text = issue(&b, 0, 10, 1_000);
         assert!(Cursor::decode(&text, &b, 4_600, 3_600, 100).is_ok());
         let err = Cursor::decode(&text, &b, 4_601, 3_600, 100).unwrap_err();
         assert_eq!(err.scim_type, Some(ScimType::ExpiredCursor));
@@ -348,21 +348,11 @@ mod tests {
     #[test]
     fn a_tagged_cursor_is_held_to_the_limits_in_force() {
         let b = binding("userName pr");
-        let ahead = Cursor {
-            offset: 0,
-            count: 10,
-            issued: 1_301,
-        }
-        .encode(&b);
+        let ahead = issue(&b, 0, 10, 1_301);
         let err = Cursor::decode(&ahead, &b, 1_000, 3_600, 100).unwrap_err();
         assert_eq!(err.scim_type, Some(ScimType::InvalidCursor));
         assert!(Cursor::decode(&ahead, &b, 1_001, 3_600, 100).is_ok());
-        let big = Cursor {
-            offset: 0,
-            count: 101,
-            issued: 1_000,
-        }
-        .encode(&b);
+        let big = issue(&b, 0, 101, 1_000);
         let err = Cursor::decode(&big, &b, 1_000, 3_600, 100).unwrap_err();
         assert_eq!(err.scim_type, Some(ScimType::InvalidCount));
         assert!(
