@@ -17,7 +17,7 @@
 //! stored groups) runs the service's [`ApplyPatch`](scimkit_provision::ApplyPatch) on the
 //! whole resource and writes the result back, in the same kind of transaction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 use scimkit_patch::{MemberChange, MembershipPlan, plan_membership};
@@ -302,10 +302,10 @@ fn apply_change(
                 .iter()
                 .map(|(_, text)| parse_body(text))
                 .collect::<Result<Vec<_>, _>>()?;
-            if old_items == *values {
+            let key = |v: &Value| members::key_of(v, attr);
+            if same_in_any_order(&old_items, values, key) {
                 return Ok(());
             }
-            let key = |v: &Value| members::key_of(v, attr);
             let old_keys: HashSet<Option<String>> = old_items.iter().map(key).collect();
             let new_keys: HashSet<Option<String>> = values.iter().map(key).collect();
             applied.delta.added.extend(
@@ -331,6 +331,28 @@ fn apply_change(
     Ok(())
 }
 
+/// Whether `new` holds the same members as `old`, each with the same content, in any order:
+/// the PATCH engine's rule for "no change" (RFC 7643 §2.4: multi-valued attributes are
+/// unordered). Members are matched by `key`; lists where a key is missing or repeated are
+/// never "the same" (they are rewritten, as before).
+fn same_in_any_order(old: &[Value], new: &[Value], key: impl Fn(&Value) -> Option<String>) -> bool {
+    if old.len() != new.len() {
+        return false;
+    }
+    let mut by_key = HashMap::with_capacity(old.len());
+    for item in old {
+        match key(item) {
+            Some(k) if !by_key.contains_key(&k) => by_key.insert(k, item),
+            _ => return false,
+        };
+    }
+    new.iter().all(|item| {
+        key(item)
+            .and_then(|k| by_key.remove(&k))
+            .is_some_and(|stored| stored == item)
+    })
+}
+
 fn record_removed(applied: &mut Applied, removed: &[String]) -> Result<(), StoreError> {
     if removed.is_empty() {
         return Ok(());
@@ -340,4 +362,34 @@ fn record_removed(applied: &mut Applied, removed: &[String]) -> Result<(), Store
     }
     applied.touched = true;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_in_any_order;
+    use serde_json::{Value, json};
+
+    fn key(v: &Value) -> Option<String> {
+        v.get("value")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase)
+    }
+
+    #[test]
+    fn only_the_same_members_with_the_same_content_are_the_same() {
+        let old = [json!({"value": "a"}), json!({"value": "b", "display": "B"})];
+        let same = [json!({"display": "B", "value": "b"}), json!({"value": "a"})];
+        assert!(same_in_any_order(&old, &same, key));
+        for other in [
+            vec![json!({"value": "a"}), json!({"value": "b"})],
+            vec![json!({"value": "a"}), json!({"value": "a"})],
+            vec![json!({"value": "A"}), json!({"value": "b", "display": "B"})],
+            vec![json!({"value": "a"})],
+            vec![json!({"value": "a"}), json!({"display": "B"})],
+        ] {
+            assert!(!same_in_any_order(&old, &other, key), "{other:?}");
+        }
+        let repeated = [json!({"value": "a"}), json!({"value": "a"})];
+        assert!(!same_in_any_order(&repeated, &repeated, key));
+    }
 }

@@ -135,6 +135,14 @@ async fn native_patch_equals_the_engine_on_the_whole_group() {
             json!([{"op": "replace", "path": "members", "value": [{"value": "u7", "display": "Seven"}, {"value": "u8"}]}]),
             true,
         ),
+        // The same members in another order: no change (RFC 7643 §2.4, multi-valued
+        // attributes are unordered). Regression (tester): SQLite rewrote the rows and bumped
+        // the version where the engine saw no change.
+        (
+            Preset::Okta,
+            json!([{"op": "replace", "path": "members", "value": [{"value": "u8"}, {"display": "Seven", "value": "u7"}]}]),
+            true,
+        ),
         (
             Preset::Lenient,
             json!([{"op": "replace", "path": "displayName", "value": "Renamed"}, {"op": "add", "path": "members", "value": [{"value": "u9"}]}]),
