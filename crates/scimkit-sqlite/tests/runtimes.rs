@@ -311,29 +311,46 @@ fn a_panicking_write_that_opened_its_batch_leaves_no_lock() {
 /// been handed to the second, so the first left the batch to a task that the runtime then
 /// dropped unrun. That task now ends the batch as it is dropped (the first write is
 /// committed with it, unacknowledged), and the lock is free.
+///
+/// The interleaving is forced, not timed: the runtime's blocking pool has one thread, held
+/// busy until both writes queue, so the `COMMIT` cannot finish before they do. (Regression
+/// of the test itself: it slept 200 ms instead; on a fast machine the `COMMIT` ended before
+/// the two writes were first polled, both wrote into one batch, and 3 users were stored.)
 #[test]
 fn writes_cut_off_together_as_their_runtime_ends_leave_no_lock() {
     let f = fixture();
-    let runtime = current_thread();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .expect("runtime");
+    let (started, running) = std::sync::mpsc::channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let blocker = runtime.spawn_blocking(move || {
+        started.send(()).expect("started");
+        held.recv().ok()
+    });
+    running.recv().expect("the pool's one thread is busy");
     runtime.block_on(async {
         let mut first = Box::pin(f.store.create(&f.ctx, f.users(), user("first")));
-        assert!(!poll_times(first.as_mut(), 2).await, "written, committing");
+        assert!(!poll_times(first.as_mut(), 2).await, "written, COMMIT queued");
         let mut n1 = Box::pin(f.store.create(&f.ctx, f.users(), user("n1")));
         let mut n2 = Box::pin(f.store.create(&f.ctx, f.users(), user("n2")));
         assert!(!poll_times(n1.as_mut(), 1).await, "queued");
         assert!(!poll_times(n2.as_mut(), 1).await, "queued");
-        // Let the COMMIT on the blocking pool finish: the lock goes to n1, then n2 waits.
-        std::thread::sleep(Duration::from_millis(200));
+        release.send(()).expect("free the pool");
+        // `first` returns once its COMMIT's task is done, and that task lets the writers'
+        // lock go as its last step: the lock is n1's now, n2 still waits.
+        first.await.expect("the first write is acknowledged");
+        blocker.await.expect("blocker");
         assert!(
             !poll_times(n1.as_mut(), 1).await,
             "n1 wrote, waits for its batch"
         );
         drop(n1);
         drop(n2);
-        first.await.expect("the first write is acknowledged");
     });
     drop(runtime);
     assert_eq!(lock_is_free(&f.path), Ok(()));
-    let total = f.count(&f.runtime);
-    assert!(total == 1 || total == 2, "all or nothing: {total}");
+    assert_eq!(f.count(&f.runtime), 2, "first, and n1 committed as its batch ended");
 }
