@@ -333,7 +333,10 @@ fn writes_cut_off_together_as_their_runtime_ends_leave_no_lock() {
     running.recv().expect("the pool's one thread is busy");
     runtime.block_on(async {
         let mut first = Box::pin(f.store.create(&f.ctx, f.users(), user("first")));
-        assert!(!poll_times(first.as_mut(), 2).await, "written, COMMIT queued");
+        assert!(
+            !poll_times(first.as_mut(), 2).await,
+            "written, COMMIT queued"
+        );
         let mut n1 = Box::pin(f.store.create(&f.ctx, f.users(), user("n1")));
         let mut n2 = Box::pin(f.store.create(&f.ctx, f.users(), user("n2")));
         assert!(!poll_times(n1.as_mut(), 1).await, "queued");
@@ -352,5 +355,9 @@ fn writes_cut_off_together_as_their_runtime_ends_leave_no_lock() {
     });
     drop(runtime);
     assert_eq!(lock_is_free(&f.path), Ok(()));
-    assert_eq!(f.count(&f.runtime), 2, "first, and n1 committed as its batch ended");
+    assert_eq!(
+        f.count(&f.runtime),
+        2,
+        "first, and n1 committed as its batch ended"
+    );
 }
