@@ -302,6 +302,57 @@ async fn s3_4_3_search_request() {
     );
 }
 
+/// RFC 7643 §2.1: the SearchRequest's attribute names are case-insensitive, so `"Count"`
+/// limits the page (regression: it was ignored, and the whole default page came back), and
+/// the PatchOp's (`"operations"`, `"Op"`) apply. One attribute in two spellings is 400
+/// invalidSyntax, and nothing is changed.
+#[tokio::test]
+async fn rfc7643_2_1_message_attribute_names_in_any_case() {
+    let service = service();
+    let created = create_user(&service, "bjensen", json!({"title": "x"})).await;
+    create_user(&service, "jsmith", json!({})).await;
+    let body = r#"{"Schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "SortBy": "userName", "SORTORDER": "descending", "Count": 1, "Attributes": ["userName"]}"#;
+    for path in ["/Users/.search", "/.search"] {
+        let (status, _, list) = send(&service, "POST", path, body, &[]).await;
+        assert_eq!(status, 200, "{path}: {list}");
+        assert_eq!(
+            (list["totalResults"].as_u64(), list["itemsPerPage"].as_u64()),
+            (Some(2), Some(1)),
+            "{path}"
+        );
+        assert_eq!(list["Resources"][0]["userName"], "jsmith", "{path}");
+        assert!(list["Resources"][0].get("meta").is_none(), "{path}");
+    }
+
+    let uri = format!("/Users/{}", id(&created));
+    let patch = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "operations": [{"Op": "replace", "Path": "title", "Value": "y"}]}"#;
+    let (status, _, user) = send(&service, "PATCH", &uri, patch, &[]).await;
+    assert_eq!((status, &user["title"]), (200, &json!("y")), "{user}");
+
+    let twice = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "Path": "nickName", "value": "z"}]}"#;
+    let (status, _, err) = send(&service, "PATCH", &uri, twice, &[]).await;
+    assert_eq!(
+        (status, err["scimType"].as_str()),
+        (400, Some("invalidSyntax")),
+        "{err}"
+    );
+    assert!(
+        err["detail"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate field `path`"),
+        "{err}"
+    );
+    let (_, _, after) = send(&service, "GET", &uri, "", &[]).await;
+    assert_eq!(
+        (&after["title"], after.get("nickName")),
+        (&json!("y"), None)
+    );
+}
+
 /// RFC 7644 §3.5.1: PUT replaces (omitted attributes cleared), with `If-Match`; a stale tag
 /// is 412; PUT never creates.
 #[tokio::test]

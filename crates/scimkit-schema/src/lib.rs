@@ -16,7 +16,10 @@
 //! - the IdP compatibility options ([`Compat`]: string booleans, `manager` as a string, extra
 //!   schema URIs, unknown attributes) and [`coerce_value`], which the PATCH engine reuses;
 //! - protocol messages: [`ListResponse`], [`SearchRequest`], [`PatchOp`], [`BulkRequest`],
-//!   [`BulkResponse`], [`ServiceProviderConfig`], [`ResourceType`], [`Schema`];
+//!   [`BulkResponse`], [`ServiceProviderConfig`], [`ResourceType`], [`Schema`]; the request
+//!   messages read their attribute names case-insensitively, as resources do (RFC 7643
+//!   §2.1: `"operations"` is `Operations`, `"Count"` is `count`), and refuse one attribute
+//!   sent in two spellings;
 //! - typed [`User`], [`Group`], [`EnterpriseUser`] and their complex attributes, with
 //!   lossless conversion to and from the generic resource ([`Field`] keeps absent, `null`
 //!   and set apart);

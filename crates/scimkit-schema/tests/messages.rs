@@ -194,3 +194,142 @@ fn rfc7643_3_1_meta_date_times() {
         "2011-08-01T21:32:44.882Z"
     );
 }
+
+/// RFC 7643 §2.1: attribute names are case-insensitive, the messages' too. Each message's
+/// attributes in other spellings read as the RFC's; written back in the RFC's.
+#[test]
+fn rfc7643_2_1_message_attribute_names_are_case_insensitive() {
+    let search = SearchRequest::from_json(
+        br#"{"SCHEMAS": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "Attributes": ["userName"], "excludedattributes": ["emails"], "FILTER": "userName eq \"a\"",
+        "SortBy": "userName", "sortorder": "descending", "STARTINDEX": 3, "Count": 7, "Cursor": ""}"#,
+    )
+    .unwrap();
+    assert_eq!(search.attributes, Some(vec!["userName".to_owned()]));
+    assert_eq!(search.excluded_attributes, Some(vec!["emails".to_owned()]));
+    assert_eq!(search.filter.as_deref(), Some("userName eq \"a\""));
+    assert_eq!(search.sort_by.as_deref(), Some("userName"));
+    assert_eq!(search.sort_order, Some(SortOrder::Descending));
+    assert_eq!((search.start_index, search.count), (Some(3), Some(7)));
+    assert_eq!(search.cursor.as_deref(), Some(""));
+    let written = serde_json::to_value(&search).unwrap();
+    assert_eq!(written["count"], 7);
+    assert_eq!(written["excludedAttributes"], json!(["emails"]));
+
+    let patch = PatchOp::from_json(
+        br#"{"Schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "operations": [{"Op": "add", "PATH": "title", "Value": null}]}"#,
+    )
+    .unwrap();
+    let op = &patch.operations[0];
+    assert_eq!(
+        (op.op, op.path.as_deref(), &op.value),
+        (PatchOpKind::Add, Some("title"), &Some(Value::Null))
+    );
+    let written = serde_json::to_value(&patch).unwrap();
+    assert_eq!(
+        written["Operations"][0],
+        json!({"op": "add", "path": "title", "value": null})
+    );
+
+    let bulk = BulkRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "FailOnErrors": 2,
+        "OPERATIONS": [{"Method": "POST", "Path": "/Users", "bulkid": "q", "Version": "W/\"1\"",
+        "DATA": {"userName": "Alice"}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(bulk.fail_on_errors, Some(2));
+    let op = &bulk.operations[0];
+    assert_eq!(op.method, BulkMethod::Post);
+    assert_eq!(
+        (op.path.as_str(), op.bulk_id.as_deref()),
+        ("/Users", Some("q"))
+    );
+    assert_eq!(op.version.as_deref(), Some("W/\"1\""));
+    assert_eq!(op.data, Some(json!({"userName": "Alice"})));
+    let written = serde_json::to_value(&bulk).unwrap();
+    assert_eq!(written["failOnErrors"], 2);
+    assert_eq!(written["Operations"][0]["bulkId"], "q");
+}
+
+/// RFC 7643 §2.1: two spellings of one attribute in one object are one attribute sent
+/// twice: 400 invalidSyntax naming it, as for one spelling sent twice. Names a message does
+/// not define are skipped, as before.
+#[test]
+fn rfc7643_2_1_one_message_attribute_in_two_spellings_is_a_duplicate() {
+    let search = |rest: &str| {
+        SearchRequest::from_json(
+            format!(
+                r#"{{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], {rest}}}"#
+            )
+            .as_bytes(),
+        )
+    };
+    for (rest, name) in [
+        (r#""count": 1, "Count": 2"#, "`count`"),
+        (r#""count": 1, "count": 2"#, "`count`"),
+        (r#""sortBy": "a", "SORTBY": "b""#, "`sortBy`"),
+    ] {
+        let e = search(rest).unwrap_err();
+        assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax), "{rest}");
+        let detail = e.detail.unwrap();
+        assert!(
+            detail.contains(&format!("duplicate field {name}")),
+            "{detail}"
+        );
+    }
+    assert_eq!(search(r#""counts": 1"#).unwrap().count, None);
+
+    let e = PatchOp::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "add", "value": 1}], "operations": []}"#,
+    )
+    .unwrap_err();
+    assert!(e.detail.unwrap().contains("duplicate field `Operations`"));
+    let e = PatchOp::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "add", "path": "a", "Path": "b", "value": 1}]}"#,
+    )
+    .unwrap_err();
+    assert!(e.detail.unwrap().contains("duplicate field `path`"));
+    let e = BulkRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{"method": "DELETE", "path": "/Users/1", "PATH": "/Users/2"}]}"#,
+    )
+    .unwrap_err();
+    assert!(e.detail.unwrap().contains("duplicate field `path`"));
+}
+
+/// Required attributes of the messages are named when missing, in their RFC spelling.
+#[test]
+fn missing_message_attributes_are_named() {
+    for (body, name) in [
+        (
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"path": "a"}]}"#,
+            "`op`",
+        ),
+        (
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "operation": []}"#,
+            "`Operations`",
+        ),
+    ] {
+        let e = PatchOp::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+        assert!(e.detail.unwrap().contains(name), "{body}");
+    }
+    for (body, name) in [
+        (r#"{"Operations": [{"path": "/Users"}]}"#, "`method`"),
+        (r#"{"Operations": [{"method": "POST"}]}"#, "`path`"),
+        (r#"{}"#, "`Operations`"),
+    ] {
+        let body = body.replacen(
+            '{',
+            r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "#,
+            1,
+        );
+        let body = body.replace(", }", "}");
+        let e = BulkRequest::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+        assert!(e.detail.unwrap().contains(name), "{body}");
+    }
+}

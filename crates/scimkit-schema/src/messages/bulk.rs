@@ -1,8 +1,10 @@
 //! `BulkRequest` and `BulkResponse` (RFC 7644 §3.7).
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use super::fields::{self, Fields};
 use super::parse::{parse_message, schemas_of};
 use crate::error::ScimError;
 use crate::urn;
@@ -41,39 +43,133 @@ impl<'de> Deserialize<'de> for BulkMethod {
     }
 }
 
-/// One operation of a [`BulkRequest`] (RFC 7644 §3.7).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One operation of a [`BulkRequest`] (RFC 7644 §3.7). Attribute names are read
+/// case-insensitively (RFC 7643 §2.1: `"bulkid"` is `bulkId`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkOperation {
     /// The method.
     pub method: BulkMethod,
     /// Client-chosen id, REQUIRED for POST; others refer to it as `"bulkId:<id>"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_id: Option<String>,
     /// ETag the resource must have (acts as `If-Match`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Path relative to the service root, e.g. `/Users` or `/Users/{id}`.
     pub path: String,
     /// The body: a resource for POST and PUT, a full PatchOp message for PATCH (EID 5050).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Value>,
 }
 
-/// A `POST /Bulk` body (RFC 7644 §3.7).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A bulk operation as read, before its required attributes are known to be there.
+struct WireBulkOperation {
+    method: Option<BulkMethod>,
+    bulk_id: Option<String>,
+    version: Option<String>,
+    path: Option<String>,
+    data: Option<Value>,
+}
+
+impl Fields for WireBulkOperation {
+    const NAMES: &'static [&'static str] = &["method", "bulkId", "version", "path", "data"];
+    const WHAT: &'static str = "a bulk operation object";
+
+    fn empty() -> Self {
+        WireBulkOperation {
+            method: None,
+            bulk_id: None,
+            version: None,
+            path: None,
+            data: None,
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
+        match field {
+            0 => self.method = Some(map.next_value()?),
+            1 => self.bulk_id = map.next_value()?,
+            2 => self.version = map.next_value()?,
+            3 => self.path = Some(map.next_value()?),
+            _ => self.data = map.next_value()?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire: WireBulkOperation = fields::read(deserializer)?;
+        Ok(BulkOperation {
+            method: wire
+                .method
+                .ok_or_else(|| de::Error::missing_field("method"))?,
+            bulk_id: wire.bulk_id,
+            version: wire.version,
+            path: wire.path.ok_or_else(|| de::Error::missing_field("path"))?,
+            data: wire.data,
+        })
+    }
+}
+
+/// A `POST /Bulk` body (RFC 7644 §3.7). Attribute names are read case-insensitively
+/// (RFC 7643 §2.1: `"operations"` is `Operations`); two spellings of one are refused as a
+/// duplicate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkRequest {
     /// `["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]`, as sent (empty when missing, which
     /// `from_json` refuses).
-    #[serde(default)]
     pub schemas: Vec<String>,
     /// Number of errors after which the server stops; absent means "process everything".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_on_errors: Option<u32>,
     /// The operations (capital O on the wire).
     #[serde(rename = "Operations")]
     pub operations: Vec<BulkOperation>,
+}
+
+/// A BulkRequest as read, before `Operations` is known to be there.
+struct WireBulkRequest {
+    schemas: Vec<String>,
+    fail_on_errors: Option<u32>,
+    operations: Option<Vec<BulkOperation>>,
+}
+
+impl Fields for WireBulkRequest {
+    const NAMES: &'static [&'static str] = &["schemas", "failOnErrors", "Operations"];
+    const WHAT: &'static str = "a BulkRequest object";
+
+    fn empty() -> Self {
+        WireBulkRequest {
+            schemas: Vec::new(),
+            fail_on_errors: None,
+            operations: None,
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
+        match field {
+            0 => self.schemas = map.next_value()?,
+            1 => self.fail_on_errors = map.next_value()?,
+            _ => self.operations = Some(map.next_value()?),
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire: WireBulkRequest = fields::read(deserializer)?;
+        Ok(BulkRequest {
+            schemas: wire.schemas,
+            fail_on_errors: wire.fail_on_errors,
+            operations: wire
+                .operations
+                .ok_or_else(|| de::Error::missing_field("Operations"))?,
+        })
+    }
 }
 
 fn bulk_request_schemas() -> Vec<String> {

@@ -6,6 +6,7 @@
 //! message URN, and `from_json` functions check it is there.
 
 mod bulk;
+mod fields;
 mod list_response;
 mod parse;
 mod patch_op;

@@ -1,8 +1,10 @@
 //! `PatchOp` (RFC 7644 §3.5.2).
 
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use super::fields::{self, Fields};
 use super::parse::{parse_message, schemas_of};
 use crate::error::ScimError;
 use crate::urn;
@@ -98,32 +100,57 @@ impl PatchOperation {
     }
 }
 
-#[derive(Deserialize)]
+/// An operation as read, attribute names in any case (RFC 7643 §2.1): `"Op"` is `op`.
 struct WireOperation {
-    op: String,
-    #[serde(default)]
+    op: Option<String>,
     path: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    /// A present `value` is `Some`, even when it is JSON `null`.
     value: Option<Value>,
 }
 
-/// A present `value` is `Some`, even when it is JSON `null`.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
+impl Fields for WireOperation {
+    const NAMES: &'static [&'static str] = &["op", "path", "value"];
+    const WHAT: &'static str = "a PATCH operation object";
+
+    fn empty() -> Self {
+        WireOperation {
+            op: None,
+            path: None,
+            value: None,
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
+        match field {
+            0 => self.op = Some(map.next_value()?),
+            1 => self.path = map.next_value()?,
+            _ => self.value = Some(map.next_value()?),
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WireOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields::read(deserializer)
+    }
 }
 
 impl TryFrom<WireOperation> for PatchOperation {
     type Error = String;
     fn try_from(wire: WireOperation) -> Result<Self, String> {
-        let op = PatchOpKind::parse(&wire.op).ok_or_else(|| {
+        let Some(sent) = wire.op else {
+            return Err("missing field `op` (RFC 7644 §3.5.2)".into());
+        };
+        let op = PatchOpKind::parse(&sent).ok_or_else(|| {
             format!(
                 "op {:?} is not \"add\", \"remove\" or \"replace\" (RFC 7644 §3.5.2)",
-                wire.op
+                sent
             )
         })?;
         Ok(PatchOperation {
             op,
-            op_sent: (wire.op != op.as_str()).then_some(wire.op),
+            op_sent: (sent != op.as_str()).then_some(sent),
             path: wire.path,
             value: wire.value,
         })
@@ -143,15 +170,56 @@ impl TryFrom<WireOperation> for PatchOperation {
 /// assert!(!op.op_is_rfc_spelling());
 /// assert_eq!(op.path.as_deref(), Some("active"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Attribute names are read case-insensitively (RFC 7643 §2.1), in the message and in each
+/// operation: `"operations"` is `Operations`, `"Path"` is `path`. Two spellings of one in
+/// one object are refused as a duplicate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PatchOp {
     /// `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`, as sent (empty when missing, which
     /// `from_json` refuses).
-    #[serde(default)]
     pub schemas: Vec<String>,
     /// The operations, applied in order (capital O on the wire).
     #[serde(rename = "Operations")]
     pub operations: Vec<PatchOperation>,
+}
+
+/// A PatchOp as read, before `Operations` is known to be there.
+struct WirePatchOp {
+    schemas: Vec<String>,
+    operations: Option<Vec<PatchOperation>>,
+}
+
+impl Fields for WirePatchOp {
+    const NAMES: &'static [&'static str] = &["schemas", "Operations"];
+    const WHAT: &'static str = "a PatchOp object";
+
+    fn empty() -> Self {
+        WirePatchOp {
+            schemas: Vec::new(),
+            operations: None,
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
+        match field {
+            0 => self.schemas = map.next_value()?,
+            _ => self.operations = Some(map.next_value()?),
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PatchOp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire: WirePatchOp = fields::read(deserializer)?;
+        Ok(PatchOp {
+            schemas: wire.schemas,
+            operations: wire
+                .operations
+                .ok_or_else(|| serde::de::Error::missing_field("Operations"))?,
+        })
+    }
 }
 
 fn patch_op_schemas() -> Vec<String> {

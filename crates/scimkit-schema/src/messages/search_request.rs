@@ -1,7 +1,9 @@
 //! `SearchRequest` (RFC 7644 §3.4.3, RFC 9865 §3).
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
+use super::fields::{self, Fields};
 use super::parse::{parse_message, schemas_of};
 use crate::error::ScimError;
 use crate::urn;
@@ -33,7 +35,9 @@ impl<'de> Deserialize<'de> for SortOrder {
 }
 
 /// The body of `POST /.search` (RFC 7644 §3.4.3). `filter` and the attribute lists stay
-/// text: parsing them is the filter crate's job.
+/// text: parsing them is the filter crate's job. Attribute names are read
+/// case-insensitively (RFC 7643 §2.1: `"Count"` is `count`); two spellings of one are
+/// refused as a duplicate.
 ///
 /// `startIndex` and `count` are kept as sent; RFC 7644 §3.4.2.4 says a `startIndex` below 1
 /// means 1 and a negative `count` means 0 ([`start_index`](SearchRequest::start_index),
@@ -49,36 +53,35 @@ impl<'de> Deserialize<'de> for SortOrder {
 /// assert_eq!(req.start_index(), 1);
 /// assert_eq!(req.count(), Some(10));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchRequest {
     /// `["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]`, as sent (empty when missing, which
     /// `from_json` refuses).
-    #[serde(default)]
     pub schemas: Vec<String>,
     /// Attributes to return (RFC 7644 §3.4.2.5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<String>>,
     /// Attributes to leave out (RFC 7644 §3.4.2.5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_attributes: Option<Vec<String>>,
     /// The filter expression (RFC 7644 §3.4.2.2), unparsed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Attribute path to sort by (RFC 7644 §3.4.2.3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// Sort order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
     /// 1-based index of the first result, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_index: Option<i64>,
     /// Maximum results per page, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// RFC 9865 §3: `""` for the first page, then a `nextCursor` / `previousCursor`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
@@ -99,6 +102,49 @@ impl Default for SearchRequest {
             count: None,
             cursor: None,
         }
+    }
+}
+
+impl Fields for SearchRequest {
+    const NAMES: &'static [&'static str] = &[
+        "schemas",
+        "attributes",
+        "excludedAttributes",
+        "filter",
+        "sortBy",
+        "sortOrder",
+        "startIndex",
+        "count",
+        "cursor",
+    ];
+    const WHAT: &'static str = "a SearchRequest object";
+
+    fn empty() -> Self {
+        SearchRequest {
+            schemas: Vec::new(),
+            ..SearchRequest::default()
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
+        match field {
+            0 => self.schemas = map.next_value()?,
+            1 => self.attributes = map.next_value()?,
+            2 => self.excluded_attributes = map.next_value()?,
+            3 => self.filter = map.next_value()?,
+            4 => self.sort_by = map.next_value()?,
+            5 => self.sort_order = map.next_value()?,
+            6 => self.start_index = map.next_value()?,
+            7 => self.count = map.next_value()?,
+            _ => self.cursor = map.next_value()?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields::read(deserializer)
     }
 }
 
