@@ -408,7 +408,9 @@ async fn soft_delete_keeps_everything() {
 }
 
 /// Concurrent PATCHes adding members to one group (no If-Match) all succeed and lose
-/// nothing: the store's version check plus the service's retries.
+/// nothing: the store's version check plus the service's retries. 16 PATCHes, so the pass
+/// does not depend on scheduling: a PATCH loses a round only to another PATCH's commit, so
+/// at most 15 times, within the in-memory store's 16 attempts (`DEFAULT_PATCH_ATTEMPTS`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_member_patches_lose_nothing() {
     let service = service();
@@ -417,7 +419,7 @@ async fn concurrent_member_patches_lose_nothing() {
     let (_, _, g) = send(&service, "POST", "/Groups", &group.to_string(), &[]).await;
     let gid = g["id"].as_str().unwrap().to_owned();
     let mut tasks = Vec::new();
-    for n in 0..24 {
+    for n in 0..16 {
         let (service, gid) = (service.clone(), gid.clone());
         tasks.push(tokio::spawn(async move {
             let add = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -429,7 +431,7 @@ async fn concurrent_member_patches_lose_nothing() {
         assert_eq!(task.await.unwrap(), 200);
     }
     let (_, _, g) = send(&service, "GET", &format!("/Groups/{gid}"), "", &[]).await;
-    assert_eq!(g["members"].as_array().unwrap().len(), 24);
+    assert_eq!(g["members"].as_array().unwrap().len(), 16);
 }
 
 struct FixedMe(String);

@@ -234,4 +234,57 @@ mod tests {
         let x = read_x(&readers).await.expect("the one connection is back");
         assert_eq!(x, 5, "and its snapshot was not kept");
     }
+    /// A read runs within one poll once it holds a connection, so a read is cut off (a
+    /// client gone, a request timeout) only while it waits for one: it then holds none.
+    /// Forced, not timed: another thread holds the only connection until the cut-off read
+    /// has been polled and dropped. Every permit and connection is back after, and the next
+    /// read sees a later write.
+    #[tokio::test]
+    async fn a_read_cut_off_while_waiting_for_a_connection_holds_none() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = database(&dir);
+        let readers =
+            std::sync::Arc::new(Readers::open(&path, Duration::from_secs(5), 1).expect("open"));
+        let (held, holding) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let readers = readers.clone();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(readers.read_snapshot(|conn| {
+                    let x: i64 = conn
+                        .query_row("SELECT x FROM t", [], |r| r.get(0))
+                        .map_err(backend)?;
+                    held.send(()).expect("held");
+                    released.recv().expect("released");
+                    Ok(x)
+                }))
+            })
+        };
+        holding.recv().expect("the only connection is held");
+        for snapshot in [false, true] {
+            let mut waiting: std::pin::Pin<Box<dyn std::future::Future<Output = _>>> = if snapshot {
+                Box::pin(readers.read_snapshot(|_| Ok(())))
+            } else {
+                Box::pin(readers.read(|_| Ok(())))
+            };
+            let step =
+                std::future::poll_fn(|cx| std::task::Poll::Ready(waiting.as_mut().poll(cx))).await;
+            assert!(step.is_pending(), "waits for the held connection");
+            drop(waiting);
+            assert_eq!(readers.permits.available_permits(), 0);
+        }
+        release.send(()).expect("release");
+        assert_eq!(holder.join().expect("holder").expect("held read"), 1);
+        assert_eq!(readers.permits.available_permits(), 1);
+        assert_eq!(readers.free.lock().expect("free").len(), 1);
+        write_x(&path, 7);
+        assert_eq!(
+            read_x(&readers).await.expect("read"),
+            7,
+            "no snapshot left pinned"
+        );
+    }
 }

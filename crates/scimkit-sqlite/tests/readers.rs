@@ -60,7 +60,11 @@ async fn reads_cut_off_midway_leave_their_connections_usable() {
     let group_id = group["id"].as_str().expect("id").to_owned();
 
     // Searches (one statement, and the snapshot transaction that loads members) and GETs,
-    // each cut off after a growing delay: some before, many during, some after their work.
+    // each under a growing time limit. A read runs within one poll once it holds a
+    // connection, so a limit cuts it off only before it has one (here when tokio's
+    // cooperative budget makes the wait for a connection yield); the cut-off while waiting
+    // is forced deterministically in `readers.rs`'s unit tests. What this checks is the
+    // end state: every connection given back usable, whatever was cut.
     let mut completed = 0;
     for i in 0..300u64 {
         let cut = Duration::from_micros(i * 7);
@@ -89,7 +93,7 @@ async fn reads_cut_off_midway_leave_their_connections_usable() {
             completed += 1;
         }
     }
-    assert!(completed > 0, "the delays also let some reads finish");
+    assert!(completed > 0, "reads that get a connection finish");
 
     // Every read connection sees a write made after all of that.
     store
@@ -159,8 +163,17 @@ async fn a_page_and_its_total_come_from_one_snapshot() {
             }
         })
     };
+    // At least 3000 searches, and on until the sixth user has been seen on a page (within a
+    // minute: the churn task may be starved a while on a loaded machine).
     let mut with_sixth = 0;
-    for _ in 0..3000 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut searches = 0;
+    while searches < 3000 || with_sixth == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the churn was never seen in {searches} searches"
+        );
+        searches += 1;
         let query = SearchQuery::all(1).with_page(6, 1);
         let page = store.search(&ctx, users, &query).await.expect("search");
         if !page.resources.is_empty() {
@@ -173,5 +186,4 @@ async fn a_page_and_its_total_come_from_one_snapshot() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     churn.await.expect("churn");
-    assert!(with_sixth > 0, "the churn was seen at least once");
 }

@@ -79,6 +79,10 @@ pub async fn serve(
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
             tokio::select! {
+                // The connection first: when the timer and a head that came in time are
+                // ready together (the server busy for the whole timeout), the head is read,
+                // not the connection closed.
+                biased;
                 _ = connection.as_mut() => return,
                 () = tokio::time::sleep(header_timeout) => {}
             }

@@ -749,8 +749,10 @@ async fn a_write_that_fails_or_panics_midway_leaves_nothing() {
 /// it without blocking its thread (other tasks of the current-thread runtime run meanwhile),
 /// goes through once the lock is free, and fails with the busy timeout when it is not freed
 /// in time; a write dropped while it waits has opened nothing (the file's lock is free
-/// after it).
-#[tokio::test]
+/// after it). On tokio's paused clock, so the 300 ms timeout and the 20 ms pause are ordered
+/// whatever the machine's load (regression of the test: on wall-clock time a 300 ms stall of
+/// the runtime's thread let the writer's deadline pass before the lock was freed).
+#[tokio::test(start_paused = true)]
 async fn a_writer_waits_for_another_connections_lock_without_blocking() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("locked.db");
