@@ -39,9 +39,13 @@ pub(crate) fn read<'de, D: Deserializer<'de>, T: Fields>(deserializer: D) -> Res
     deserializer.deserialize_map(FieldsVisitor(PhantomData))
 }
 
-/// The message's `NAMES[field]` a key names, if any.
+/// The message's `NAMES[field]` a key names, if any: the RFC spelling first (what IdPs
+/// send), then any other case.
 fn position(names: &[&str], key: &str) -> Option<usize> {
-    names.iter().position(|name| name.eq_ignore_ascii_case(key))
+    names
+        .iter()
+        .position(|name| *name == key)
+        .or_else(|| names.iter().position(|name| name.eq_ignore_ascii_case(key)))
 }
 
 struct FieldsVisitor<T>(PhantomData<T>);
