@@ -333,3 +333,84 @@ fn missing_message_attributes_are_named() {
         assert!(e.detail.unwrap().contains(name), "{body}");
     }
 }
+
+/// `key` with the case of each ASCII letter flipped where `flips` has a set bit.
+fn recase(key: &str, flips: u64) -> String {
+    key.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if flips >> (i % 64) & 1 == 1 {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Every key of `value`, at every depth of the message's own objects (not inside `value` /
+/// `data`, which are resources), re-cased by `flips`.
+fn recase_keys(value: &Value, flips: u64, inside: &[&str]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .enumerate()
+                .map(|(n, (k, v))| {
+                    let v = if inside.contains(&k.as_str()) {
+                        recase_keys(v, flips.rotate_left(n as u32 + 7), inside)
+                    } else {
+                        v.clone()
+                    };
+                    (recase(k, flips.rotate_left(n as u32)), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| recase_keys(v, flips.rotate_right(3), inside))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+proptest::proptest! {
+    /// RFC 7643 §2.1, property: a message whose attribute names are re-cased at random reads
+    /// as the same message, for SearchRequest, PatchOp (and its operations) and BulkRequest
+    /// (and its operations), from bytes and from a `serde_json::Value` (bulk PATCH data).
+    #[test]
+    fn any_casing_of_the_attribute_names_reads_the_same(flips in proptest::prelude::any::<u64>()) {
+        let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "attributes": ["userName"], "excludedAttributes": ["emails"], "filter": "userName pr",
+            "sortBy": "userName", "sortOrder": "descending", "startIndex": 2, "count": 3, "cursor": ""});
+        let recased = recase_keys(&search, flips, &[]);
+        proptest::prop_assert_eq!(
+            SearchRequest::from_json(recased.to_string().as_bytes()).unwrap(),
+            SearchRequest::from_json(search.to_string().as_bytes()).unwrap()
+        );
+
+        let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "members", "value": [{"value": "a", "Display": "A"}]},
+                           {"op": "remove", "path": "title"}]});
+        let recased = recase_keys(&patch, flips, &["Operations"]);
+        let expected = PatchOp::from_json(patch.to_string().as_bytes()).unwrap();
+        proptest::prop_assert_eq!(&PatchOp::from_json(recased.to_string().as_bytes()).unwrap(), &expected);
+        proptest::prop_assert_eq!(&serde_json::from_value::<PatchOp>(recased).unwrap(), &expected);
+        // The resource inside `value` keeps its keys as sent: it is not the message's.
+        proptest::prop_assert_eq!(&expected.operations[0].value, &Some(json!([{"value": "a", "Display": "A"}])));
+
+        let bulk = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "failOnErrors": 1,
+            "Operations": [{"method": "POST", "bulkId": "q", "path": "/Users", "version": "W/\"1\"",
+                            "data": {"userName": "q"}}]});
+        let recased = recase_keys(&bulk, flips, &["Operations"]);
+        proptest::prop_assert_eq!(
+            BulkRequest::from_json(recased.to_string().as_bytes()).unwrap(),
+            BulkRequest::from_json(bulk.to_string().as_bytes()).unwrap()
+        );
+    }
+}
