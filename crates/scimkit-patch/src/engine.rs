@@ -194,6 +194,9 @@ impl<'a> Engine<'a> {
                 kind.as_str()
             )));
         };
+        // What each key targets, by its canonical name, with the key as sent: two keys on one
+        // target would apply in the order sent, silently dropping the first.
+        let mut targets: Vec<(String, String)> = Vec::new();
         for (key, v) in object {
             if key.eq_ignore_ascii_case("id") {
                 let same = res.get("id").is_some_and(|id| *id == v);
@@ -213,6 +216,23 @@ impl<'a> Engine<'a> {
                      (RFC 7644 §3.5.2); send it as the operation's path",
                     kind.as_str()
                 )));
+            }
+            let canonical = match &target {
+                Target::Attr(attr) => Some(attr.to_string()),
+                Target::Extension(schema) => Some(schema.id.clone()),
+                Target::Unknown(name) => Some(name.to_ascii_lowercase()),
+                // Two filters on one attribute select different values (Entra ID sends
+                // `emails[type eq "work"].value` next to `emails[type eq "home"].value`).
+                Target::Filtered(_) => None,
+            };
+            if let Some(canonical) = canonical {
+                if let Some((_, first)) = targets.iter().find(|(c, _)| *c == canonical) {
+                    return Err(ScimError::invalid_syntax(format!(
+                        "attribute {canonical} is given twice in the value (as {first:?} and \
+                         {key:?}); names are case-insensitive (RFC 7643 §2.1)"
+                    )));
+                }
+                targets.push((canonical, key.clone()));
             }
             self.write(res, kind, &target, v)
                 .map_err(|e| e.context(format!("value key {key:?}")))?;

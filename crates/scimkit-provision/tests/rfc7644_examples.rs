@@ -351,6 +351,51 @@ async fn rfc7643_2_1_message_attribute_names_in_any_case() {
         (&after["title"], after.get("nickName")),
         (&json!("y"), None)
     );
+
+    // Regression (tester): one name twice (exactly) in a body was read last-wins in the
+    // default preset, dropping the first `Operations` without an error (RFC 8259 §4). Now
+    // 400 invalidSyntax saying where, in PATCH, POST and bulk `data`; nothing changes.
+    let twice = r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": "first"}],
+        "Operations": [{"op": "replace", "path": "nickName", "value": "second"}]}"#;
+    let (status, _, err) = send(&service, "PATCH", &uri, twice, &[]).await;
+    assert_eq!(
+        (status, err["scimType"].as_str()),
+        (400, Some("invalidSyntax")),
+        "{err}"
+    );
+    let detail = err["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the name \"Operations\" appears twice in one object"),
+        "{detail}"
+    );
+    assert!(detail.contains("at line 3 column"), "{detail}");
+    let created = r#"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "one", "userName": "two"}"#;
+    let (status, _, err) = send(&service, "POST", "/Users", created, &[]).await;
+    assert_eq!(
+        (status, err["scimType"].as_str()),
+        (400, Some("invalidSyntax")),
+        "{err}"
+    );
+    let bulk = format!(
+        r#"{{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{{"method": "PATCH", "path": "{uri}",
+        "data": [{{"op": "replace", "path": "title", "value": "t1", "value": "t2"}}]}}]}}"#
+    );
+    let (status, _, err) = send(&service, "POST", "/Bulk", &bulk, &[]).await;
+    assert_eq!(
+        (status, err["scimType"].as_str()),
+        (400, Some("invalidSyntax")),
+        "{err}"
+    );
+    let (_, _, list) = send(&service, "GET", "/Users", "", &[]).await;
+    assert_eq!(list["totalResults"], 2);
+    let (_, _, after) = send(&service, "GET", &uri, "", &[]).await;
+    assert_eq!(
+        (&after["title"], after.get("nickName")),
+        (&json!("y"), None)
+    );
 }
 
 /// RFC 7644 §3.5.1: PUT replaces (omitted attributes cleared), with `If-Match`; a stale tag

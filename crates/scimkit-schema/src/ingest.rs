@@ -10,7 +10,7 @@ use crate::resource_type::ResourceType;
 use crate::validate::{Operation, validate};
 
 /// Parses a request or stored body and prepares it for `operation`:
-/// `serde_json::from_slice` → [`canonicalize`] → [`validate`]. This is what a protocol
+/// [`parse_json`](crate::parse_json) → [`canonicalize`] → [`validate`]. This is what a protocol
 /// service calls on every POST and PUT body (RFC 7644 §3.3, §3.5.1).
 ///
 /// The result is a canonical JSON object: schema spelling for every name, extension
@@ -18,8 +18,8 @@ use crate::validate::{Operation, validate};
 /// for `Create` / `Replace`.
 ///
 /// # Errors
-/// 400 `invalidSyntax` when `body` is not JSON (the detail gives line and column) or not an
-/// object; otherwise those of [`canonicalize`] and [`validate`].
+/// 400 `invalidSyntax` when `body` is not JSON, or names one member twice in an object
+/// (RFC 8259 §4; the detail gives line and column), or is not an object; otherwise those of [`canonicalize`] and [`validate`].
 ///
 /// ```
 /// use scimkit_schema::{ingest, Compat, Operation, SchemaRegistry};
@@ -43,7 +43,7 @@ pub fn ingest(
     operation: Operation<'_>,
     compat: &Compat,
 ) -> Result<Value, ScimError> {
-    let mut resource: Value = serde_json::from_slice(body).map_err(|e| {
+    let mut resource: Value = crate::parse_json(body).map_err(|e| {
         ScimError::invalid_syntax(format!(
             "request body is not valid JSON: {e} (RFC 7644 §3.12)"
         ))

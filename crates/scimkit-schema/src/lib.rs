@@ -13,6 +13,8 @@
 //!   extension object), [`validate`] per [`Operation`] (types, required, mutability,
 //!   `primary`, `schemas`), [`ingest`] (parse + canonicalise + validate a request body) and
 //!   [`Projection`] (`attributes` / `excludedAttributes` with `returned`);
+//! - [`parse_json`]: a request body into a `serde_json::Value`, refusing an object that names
+//!   one member twice (RFC 8259 §4) where `serde_json` would keep the last silently;
 //! - the IdP compatibility options ([`Compat`]: string booleans, `manager` as a string, extra
 //!   schema URIs, unknown attributes) and [`coerce_value`], which the PATCH engine reuses;
 //! - protocol messages: [`ListResponse`], [`SearchRequest`], [`PatchOp`], [`BulkRequest`],
@@ -102,6 +104,7 @@ mod compat;
 mod discovery;
 mod error;
 mod ingest;
+mod json_text;
 mod layout;
 mod location;
 mod messages;
@@ -122,6 +125,7 @@ pub use coerce::coerce_value;
 pub use compat::{Compat, UnknownAttributes};
 pub use error::{ScimError, ScimType};
 pub use ingest::ingest;
+pub use json_text::parse_json;
 pub use messages::{
     AuthenticationScheme, BulkConfig, BulkMethod, BulkOperation, BulkOperationResponse,
     BulkRequest, BulkResponse, FilterConfig, ListResponse, Pagination, PaginationMethod, PatchOp,

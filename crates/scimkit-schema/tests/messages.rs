@@ -414,3 +414,90 @@ proptest::proptest! {
         );
     }
 }
+
+/// Regression (tester): a required attribute's absence was reported after the object was
+/// read, so the detail lost its line and column ("missing field `Operations`" alone).
+#[test]
+fn a_missing_required_attribute_says_where() {
+    let e =
+        PatchOp::from_json(br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}"#)
+            .unwrap_err();
+    assert_eq!(
+        e.detail.as_deref(),
+        Some("not a valid PatchOp message: missing field `Operations` at line 1 column 62")
+    );
+    let e = BulkRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.detail
+            .unwrap()
+            .ends_with("missing field `Operations` at line 1 column 66"),
+        "BulkRequest"
+    );
+}
+
+/// Regression (tester): an error inside one operation did not say which; the duplicate
+/// detail now names the operation and both spellings sent, also when the message is read
+/// from a `serde_json::Value` (no line and column there).
+#[test]
+fn an_error_in_an_operation_names_it_and_the_spellings_sent() {
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "add", "path": "title", "value": "a"},
+                       {"op": "add", "OP": "add", "path": "displayName", "value": "zz"}]});
+    let e = serde_json::from_value::<PatchOp>(body)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "Operations[1]: duplicate field `op`, sent as \"op\" and \"OP\" (attribute names are \
+         case-insensitive, RFC 7643 §2.1)"
+    );
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "add", "value": {}}, {"path": "title"}]});
+    let e = serde_json::from_value::<PatchOp>(body)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "Operations[1]: missing field `op` (RFC 7644 §3.5.2)");
+    let e = BulkRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{"method": "DELETE", "path": "/Users/1"}, {"method": "DELETE"}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.detail
+            .unwrap()
+            .contains("Operations[1]: missing field `path`"),
+        "BulkRequest"
+    );
+}
+
+/// Regression (tester): one name twice in a PATCH `value` or a bulk `data` object was
+/// read last-wins, dropping the first without an error; it is refused (RFC 8259 §4), as
+/// two spellings of one attribute are.
+#[test]
+fn one_name_twice_inside_a_value_is_refused() {
+    let e = PatchOp::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": {"a": 1, "a": 2}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+    assert!(
+        e.detail.unwrap().contains("the name \"a\" appears twice"),
+        "PatchOp value"
+    );
+    let e = BulkRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [{"method": "POST", "path": "/Users", "bulkId": "q",
+        "data": {"userName": "a", "userName": "b"}}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.detail
+            .unwrap()
+            .contains("the name \"userName\" appears twice"),
+        "bulk data"
+    );
+}

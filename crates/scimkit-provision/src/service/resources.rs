@@ -116,7 +116,7 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
             "the request body is empty; a JSON object is required",
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    scimkit_schema::parse_json(body).map_err(|e| {
         ScimError::invalid_syntax(format!(
             "the request body is not valid JSON: {e} (RFC 7644 §3.12)"
         ))

@@ -1,12 +1,13 @@
 //! `BulkRequest` and `BulkResponse` (RFC 7644 §3.7).
 
-use serde::de::{self, MapAccess};
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::fields::{self, Fields};
+use super::fields::{self, Fields, ListOf};
 use super::parse::{parse_message, schemas_of};
 use crate::error::ScimError;
+use crate::json_text::UniqueValue;
 use crate::urn;
 
 /// The HTTP method of a bulk operation (RFC 7644 §3.7), read case-insensitively, written
@@ -73,6 +74,7 @@ struct WireBulkOperation {
 }
 
 impl Fields for WireBulkOperation {
+    type Out = BulkOperation;
     const NAMES: &'static [&'static str] = &["method", "bulkId", "version", "path", "data"];
     const WHAT: &'static str = "a bulk operation object";
 
@@ -92,24 +94,25 @@ impl Fields for WireBulkOperation {
             1 => self.bulk_id = map.next_value()?,
             2 => self.version = map.next_value()?,
             3 => self.path = Some(map.next_value()?),
-            _ => self.data = map.next_value()?,
+            _ => self.data = map.next_value::<Option<UniqueValue>>()?.map(|v| v.0),
         }
         Ok(())
+    }
+
+    fn finish(self) -> Result<BulkOperation, String> {
+        Ok(BulkOperation {
+            method: self.method.ok_or_else(|| fields::missing("method"))?,
+            bulk_id: self.bulk_id,
+            version: self.version,
+            path: self.path.ok_or_else(|| fields::missing("path"))?,
+            data: self.data,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for BulkOperation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire: WireBulkOperation = fields::read(deserializer)?;
-        Ok(BulkOperation {
-            method: wire
-                .method
-                .ok_or_else(|| de::Error::missing_field("method"))?,
-            bulk_id: wire.bulk_id,
-            version: wire.version,
-            path: wire.path.ok_or_else(|| de::Error::missing_field("path"))?,
-            data: wire.data,
-        })
+        fields::read::<D, WireBulkOperation>(deserializer)
     }
 }
 
@@ -138,6 +141,7 @@ struct WireBulkRequest {
 }
 
 impl Fields for WireBulkRequest {
+    type Out = BulkRequest;
     const NAMES: &'static [&'static str] = &["schemas", "failOnErrors", "Operations"];
     const WHAT: &'static str = "a BulkRequest object";
 
@@ -153,22 +157,28 @@ impl Fields for WireBulkRequest {
         match field {
             0 => self.schemas = map.next_value()?,
             1 => self.fail_on_errors = map.next_value()?,
-            _ => self.operations = Some(map.next_value()?),
+            _ => {
+                self.operations =
+                    Some(map.next_value_seed(ListOf::<WireBulkOperation>::new("Operations"))?);
+            }
         }
         Ok(())
+    }
+
+    fn finish(self) -> Result<BulkRequest, String> {
+        Ok(BulkRequest {
+            schemas: self.schemas,
+            fail_on_errors: self.fail_on_errors,
+            operations: self
+                .operations
+                .ok_or_else(|| fields::missing("Operations"))?,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for BulkRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire: WireBulkRequest = fields::read(deserializer)?;
-        Ok(BulkRequest {
-            schemas: wire.schemas,
-            fail_on_errors: wire.fail_on_errors,
-            operations: wire
-                .operations
-                .ok_or_else(|| de::Error::missing_field("Operations"))?,
-        })
+        fields::read::<D, WireBulkRequest>(deserializer)
     }
 }
 

@@ -4,9 +4,10 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::fields::{self, Fields};
+use super::fields::{self, Fields, ListOf};
 use super::parse::{parse_message, schemas_of};
 use crate::error::ScimError;
+use crate::json_text::UniqueValue;
 use crate::urn;
 
 /// A PATCH operation's `op` (RFC 7644 §3.5.2).
@@ -47,8 +48,7 @@ impl PatchOpKind {
 /// ([`op_as_sent`](Self::op_as_sent)). `path` stays text: parsing it is the filter crate's
 /// job. `value` keeps an explicit `null` apart from an absent value (`Some(Value::Null)` vs
 /// `None`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "WireOperation")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PatchOperation {
     /// The operation.
     pub op: PatchOpKind,
@@ -109,6 +109,7 @@ struct WireOperation {
 }
 
 impl Fields for WireOperation {
+    type Out = PatchOperation;
     const NAMES: &'static [&'static str] = &["op", "path", "value"];
     const WHAT: &'static str = "a PATCH operation object";
 
@@ -124,36 +125,30 @@ impl Fields for WireOperation {
         match field {
             0 => self.op = Some(map.next_value()?),
             1 => self.path = map.next_value()?,
-            _ => self.value = Some(map.next_value()?),
+            _ => self.value = Some(map.next_value::<UniqueValue>()?.0),
         }
         Ok(())
     }
-}
 
-impl<'de> Deserialize<'de> for WireOperation {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fields::read(deserializer)
-    }
-}
-
-impl TryFrom<WireOperation> for PatchOperation {
-    type Error = String;
-    fn try_from(wire: WireOperation) -> Result<Self, String> {
-        let Some(sent) = wire.op else {
-            return Err("missing field `op` (RFC 7644 §3.5.2)".into());
+    fn finish(self) -> Result<PatchOperation, String> {
+        let Some(sent) = self.op else {
+            return Err(format!("{} (RFC 7644 §3.5.2)", fields::missing("op")));
         };
         let op = PatchOpKind::parse(&sent).ok_or_else(|| {
-            format!(
-                "op {:?} is not \"add\", \"remove\" or \"replace\" (RFC 7644 §3.5.2)",
-                sent
-            )
+            format!("op {sent:?} is not \"add\", \"remove\" or \"replace\" (RFC 7644 §3.5.2)")
         })?;
         Ok(PatchOperation {
             op,
             op_sent: (sent != op.as_str()).then_some(sent),
-            path: wire.path,
-            value: wire.value,
+            path: self.path,
+            value: self.value,
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for PatchOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields::read::<D, WireOperation>(deserializer)
     }
 }
 
@@ -191,6 +186,7 @@ struct WirePatchOp {
 }
 
 impl Fields for WirePatchOp {
+    type Out = PatchOp;
     const NAMES: &'static [&'static str] = &["schemas", "Operations"];
     const WHAT: &'static str = "a PatchOp object";
 
@@ -204,21 +200,27 @@ impl Fields for WirePatchOp {
     fn set<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
         match field {
             0 => self.schemas = map.next_value()?,
-            _ => self.operations = Some(map.next_value()?),
+            _ => {
+                self.operations =
+                    Some(map.next_value_seed(ListOf::<WireOperation>::new("Operations"))?);
+            }
         }
         Ok(())
+    }
+
+    fn finish(self) -> Result<PatchOp, String> {
+        Ok(PatchOp {
+            schemas: self.schemas,
+            operations: self
+                .operations
+                .ok_or_else(|| fields::missing("Operations"))?,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for PatchOp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire: WirePatchOp = fields::read(deserializer)?;
-        Ok(PatchOp {
-            schemas: wire.schemas,
-            operations: wire
-                .operations
-                .ok_or_else(|| serde::de::Error::missing_field("Operations"))?,
-        })
+        fields::read::<D, WirePatchOp>(deserializer)
     }
 }
 

@@ -106,6 +106,7 @@ impl Default for SearchRequest {
 }
 
 impl Fields for SearchRequest {
+    type Out = SearchRequest;
     const NAMES: &'static [&'static str] = &[
         "schemas",
         "attributes",
@@ -140,11 +141,15 @@ impl Fields for SearchRequest {
         }
         Ok(())
     }
+
+    fn finish(self) -> Result<SearchRequest, String> {
+        Ok(self)
+    }
 }
 
 impl<'de> Deserialize<'de> for SearchRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fields::read(deserializer)
+        fields::read::<D, SearchRequest>(deserializer)
     }
 }
 
