@@ -16,6 +16,7 @@ use crate::scan;
 use crate::target::{
     Filtered, Target, eq_pairs, key_target, parse_target, slot_of, value_eq_strings,
 };
+use crate::value_keys::KeysSeen;
 
 /// What an operation left to validate: a whole attribute, or only the `n` values it appended.
 #[derive(Clone, Debug, PartialEq)]
@@ -194,9 +195,7 @@ impl<'a> Engine<'a> {
                 kind.as_str()
             )));
         };
-        // What each key targets, by its canonical name, with the key as sent: two keys on one
-        // target would apply in the order sent, silently dropping the first.
-        let mut targets: Vec<(String, String)> = Vec::new();
+        let mut seen = KeysSeen::default();
         for (key, v) in object {
             if key.eq_ignore_ascii_case("id") {
                 let same = res.get("id").is_some_and(|id| *id == v);
@@ -217,23 +216,7 @@ impl<'a> Engine<'a> {
                     kind.as_str()
                 )));
             }
-            let canonical = match &target {
-                Target::Attr(attr) => Some(attr.to_string()),
-                Target::Extension(schema) => Some(schema.id.clone()),
-                Target::Unknown(name) => Some(name.to_ascii_lowercase()),
-                // Two filters on one attribute select different values (Entra ID sends
-                // `emails[type eq "work"].value` next to `emails[type eq "home"].value`).
-                Target::Filtered(_) => None,
-            };
-            if let Some(canonical) = canonical {
-                if let Some((_, first)) = targets.iter().find(|(c, _)| *c == canonical) {
-                    return Err(ScimError::invalid_syntax(format!(
-                        "attribute {canonical} is given twice in the value (as {first:?} and \
-                         {key:?}); names are case-insensitive (RFC 7643 §2.1)"
-                    )));
-                }
-                targets.push((canonical, key.clone()));
-            }
+            seen.claim(&target, &key)?;
             self.write(res, kind, &target, v)
                 .map_err(|e| e.context(format!("value key {key:?}")))?;
         }
@@ -297,11 +280,13 @@ impl<'a> Engine<'a> {
                 schema.id
             )));
         };
+        let mut seen = KeysSeen::default();
         for (key, v) in object {
             if schema.ignores_key(&key) {
                 // `schemas` repeated inside the extension (scim2-models) is not data.
                 continue;
             }
+            let urn = schema.id.to_ascii_lowercase();
             let reference = scimkit_schema::AttrRef {
                 urn: Some(&schema.id),
                 name: &key,
@@ -309,6 +294,7 @@ impl<'a> Engine<'a> {
             };
             match self.registry.resolve(self.resource_type, reference) {
                 Ok(scimkit_schema::Resolved::Attribute(attr)) => {
+                    seen.claim_path(vec![urn, attr.attribute.name.clone()], &key)?;
                     self.write_attr(res, kind, &attr, v)?;
                 }
                 _ if !scimkit_schema::is_attr_name(&key) => {
@@ -320,6 +306,7 @@ impl<'a> Engine<'a> {
                 _ if self.options.compat.unknown_attributes
                     == scimkit_schema::UnknownAttributes::Keep =>
                 {
+                    seen.claim_path(vec![urn, key.to_ascii_lowercase()], &key)?;
                     let slot = Slot {
                         ext: Some(schema.id.clone()),
                         key,

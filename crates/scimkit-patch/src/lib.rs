@@ -133,6 +133,7 @@ mod outcome;
 mod scan;
 mod target;
 mod typed;
+mod value_keys;
 
 pub use membership::{MemberChange, MembershipPlan, plan_membership};
 pub use options::{DEFAULT_MAX_OPERATIONS, PatchOptions, Preset, UnknownPreset};

@@ -44,9 +44,12 @@ pub fn ingest(
     compat: &Compat,
 ) -> Result<Value, ScimError> {
     let mut resource: Value = crate::parse_json(body).map_err(|e| {
-        ScimError::invalid_syntax(format!(
-            "request body is not valid JSON: {e} (RFC 7644 §3.12)"
-        ))
+        let what = if e.is_data() {
+            "cannot be read"
+        } else {
+            "is not valid JSON"
+        };
+        ScimError::invalid_syntax(format!("request body {what}: {e} (RFC 7644 §3.12)"))
     })?;
     canonicalize(registry, resource_type, &mut resource, compat)?;
     validate(registry, resource_type, &mut resource, operation, compat)?;

@@ -24,7 +24,7 @@ use serde_json::{Map, Number, Value};
 /// assert_eq!(
 ///     error.to_string(),
 ///     "the name \"c\" appears twice in one object; each member needs its own name \
-///      (RFC 8259 §4) at line 1 column 30"
+///      (RFC 8259 §4) at line 1 column 26"
 /// );
 /// ```
 ///
@@ -101,9 +101,10 @@ impl<'de> Visitor<'de> for UniqueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(name) = map.next_key::<String>()? {
-            let UniqueValue(value) = map.next_value()?;
+            // Checked before the value is read: the error points at the name.
             match members.entry(name) {
                 Entry::Vacant(slot) => {
+                    let UniqueValue(value) = map.next_value()?;
                     slot.insert(value);
                 }
                 Entry::Occupied(slot) => {

@@ -501,3 +501,31 @@ fn one_name_twice_inside_a_value_is_refused() {
         "bulk data"
     );
 }
+
+/// Regression (second tester): a name the message does not define, sent twice, was refused
+/// when the message was read from a `Value` (`parse_json`) and skipped when read from bytes;
+/// both refuse it now (RFC 8259 §4), in any message.
+#[test]
+fn an_unknown_name_twice_is_refused_from_bytes_too() {
+    for body in [
+        r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "x": 1, "x": 2,
+            "Operations": [{"op": "add", "path": "title", "value": "t"}]}"#,
+        r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "title", "value": "t", "y": 1, "y": 1}]}"#,
+    ] {
+        let e = PatchOp::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
+        let detail = e.detail.unwrap();
+        assert!(detail.contains("appears twice in one object"), "{detail}");
+    }
+    let e = SearchRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "z": 1, "z": 2}"#,
+    )
+    .unwrap_err();
+    assert!(e.detail.unwrap().contains("the name \"z\" appears twice"));
+    // Different unknown names, and one unknown name in two cases, are skipped.
+    let ok = SearchRequest::from_json(
+        br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "z": 1, "Z": 2, "w": 3}"#,
+    );
+    assert!(ok.is_ok());
+}

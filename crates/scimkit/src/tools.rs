@@ -66,8 +66,15 @@ pub fn patch_bytes(
     preset: Preset,
     type_name: Option<&str>,
 ) -> Result<Value, ScimError> {
-    let mut resource: Value = serde_json::from_slice(resource)
-        .map_err(|e| ScimError::invalid_syntax(format!("the resource is not JSON: {e}")))?;
+    // As a service reads a body: one member named twice is refused, not read last-wins.
+    let mut resource: Value = scimkit_schema::parse_json(resource).map_err(|e| {
+        let what = if e.is_data() {
+            "cannot be read"
+        } else {
+            "is not JSON"
+        };
+        ScimError::invalid_syntax(format!("the resource {what}: {e}"))
+    })?;
     let resource_type = resource_type_of(registry, &resource, type_name)?;
     let options = PatchOptions::preset(preset);
     canonicalize(registry, resource_type, &mut resource, &options.compat)?;
@@ -209,6 +216,24 @@ mod tests {
         assert_eq!(err.status, 400);
         let err = patch_bytes(&registry, &group(), b"{", Preset::Lenient, None).unwrap_err();
         assert_eq!(err.scim_type, Some(scimkit_schema::ScimType::InvalidSyntax));
+    }
+
+    /// Regression (tester): the resource file was read with serde_json, keeping the last of
+    /// two `title` members where the server refuses the body; it is read as the server does.
+    #[test]
+    fn a_resource_naming_a_member_twice_is_refused_as_the_server_refuses_it() {
+        let registry = SchemaRegistry::core();
+        let user = br#"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "ada", "title": "first", "title": "second"}"#;
+        let patch = br#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "nickName", "value": "A"}]}"#;
+        let err = patch_bytes(&registry, user, patch, Preset::Lenient, None).unwrap_err();
+        assert_eq!(err.scim_type, Some(scimkit_schema::ScimType::InvalidSyntax));
+        let detail = err.detail.unwrap_or_default();
+        assert!(
+            detail.starts_with("the resource cannot be read: the name \"title\" appears twice"),
+            "{detail}"
+        );
     }
 
     #[test]

@@ -117,9 +117,13 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
         ));
     }
     scimkit_schema::parse_json(body).map_err(|e| {
-        ScimError::invalid_syntax(format!(
-            "the request body is not valid JSON: {e} (RFC 7644 §3.12)"
-        ))
+        // A data error is the one rule JSON leaves open: a name twice in one object.
+        let what = if e.is_data() {
+            "cannot be read"
+        } else {
+            "is not valid JSON"
+        };
+        ScimError::invalid_syntax(format!("the request body {what}: {e} (RFC 7644 §3.12)"))
     })
 }
 
