@@ -43,14 +43,7 @@ pub fn ingest(
     operation: Operation<'_>,
     compat: &Compat,
 ) -> Result<Value, ScimError> {
-    let mut resource: Value = crate::parse_json(body).map_err(|e| {
-        let what = if e.is_data() {
-            "cannot be read"
-        } else {
-            "is not valid JSON"
-        };
-        ScimError::invalid_syntax(format!("request body {what}: {e} (RFC 7644 §3.12)"))
-    })?;
+    let mut resource = crate::parse_json_body(body, "the request body")?;
     canonicalize(registry, resource_type, &mut resource, compat)?;
     validate(registry, resource_type, &mut resource, operation, compat)?;
     Ok(resource)

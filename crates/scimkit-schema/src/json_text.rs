@@ -13,6 +13,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
+use crate::ScimError;
+
 /// Parses a JSON text (`bytes`) into a [`Value`], refusing an object that names one member
 /// twice (exactly; RFC 8259 §4). Otherwise the same as `serde_json::from_slice::<Value>`,
 /// recursion limit (128 levels) included.
@@ -33,6 +35,31 @@ use serde_json::{Map, Number, Value};
 /// one member twice in an object.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     serde_json::from_slice::<UniqueValue>(bytes).map(|v| v.0)
+}
+
+/// [`parse_json`], its error as a SCIM Error for a request body: 400 `invalidSyntax`, "`subject`
+/// is not valid JSON: ..." or, for a member named twice, "`subject` cannot be read: ..."
+/// (RFC 7644 §3.12), with serde_json's line and column.
+///
+/// ```
+/// let error = scimkit_schema::parse_json_body(br#"{"a": 1, "a": 2}"#, "the request body")
+///     .unwrap_err();
+/// assert_eq!(error.status, 400);
+/// assert!(error.detail.unwrap().starts_with("the request body cannot be read: the name \"a\""));
+/// ```
+///
+/// # Errors
+/// As above.
+pub fn parse_json_body(bytes: &[u8], subject: &str) -> Result<Value, ScimError> {
+    parse_json(bytes).map_err(|e| {
+        // A data error is the one rule JSON leaves open: a name twice in one object.
+        let what = if e.is_data() {
+            "cannot be read"
+        } else {
+            "is not valid JSON"
+        };
+        ScimError::invalid_syntax(format!("{subject} {what}: {e} (RFC 7644 §3.12)"))
+    })
 }
 
 /// A [`Value`] read with [`parse_json`]'s rule, for a value inside a message (a PATCH

@@ -125,7 +125,7 @@ pub use coerce::coerce_value;
 pub use compat::{Compat, UnknownAttributes};
 pub use error::{ScimError, ScimType};
 pub use ingest::ingest;
-pub use json_text::parse_json;
+pub use json_text::{parse_json, parse_json_body};
 pub use messages::{
     AuthenticationScheme, BulkConfig, BulkMethod, BulkOperation, BulkOperationResponse,
     BulkRequest, BulkResponse, FilterConfig, ListResponse, Pagination, PaginationMethod, PatchOp,

@@ -67,14 +67,7 @@ pub fn patch_bytes(
     type_name: Option<&str>,
 ) -> Result<Value, ScimError> {
     // As a service reads a body: one member named twice is refused, not read last-wins.
-    let mut resource: Value = scimkit_schema::parse_json(resource).map_err(|e| {
-        let what = if e.is_data() {
-            "cannot be read"
-        } else {
-            "is not JSON"
-        };
-        ScimError::invalid_syntax(format!("the resource {what}: {e}"))
-    })?;
+    let mut resource = scimkit_schema::parse_json_body(resource, "the resource")?;
     let resource_type = resource_type_of(registry, &resource, type_name)?;
     let options = PatchOptions::preset(preset);
     canonicalize(registry, resource_type, &mut resource, &options.compat)?;

@@ -116,15 +116,7 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
             "the request body is empty; a JSON object is required",
         ));
     }
-    scimkit_schema::parse_json(body).map_err(|e| {
-        // A data error is the one rule JSON leaves open: a name twice in one object.
-        let what = if e.is_data() {
-            "cannot be read"
-        } else {
-            "is not valid JSON"
-        };
-        ScimError::invalid_syntax(format!("the request body {what}: {e} (RFC 7644 §3.12)"))
-    })
+    scimkit_schema::parse_json_body(body, "the request body")
 }
 
 /// The stored resource as the client sees it: `meta.location` added, what `served` derived
